@@ -1,0 +1,123 @@
+#include "kernel/arch/x86/cpu.hpp"
+
+#include <linux/preempt.h>
+
+#include "kernel/kernel.hpp"
+#include "kernel/sched/task.hpp"
+
+namespace irqlab::kernel {
+
+const char* cpu_time_name(CpuTime t) {
+    switch (t) {
+        case CpuTime::User: return "user";
+        case CpuTime::System: return "system";
+        case CpuTime::Idle: return "idle";
+        case CpuTime::Irq: return "irq";
+        case CpuTime::Softirq: return "softirq";
+        case CpuTime::count_: break;
+    }
+    return "?";
+}
+
+Cpu::Cpu(Kernel& k, int i) : kernel(k), id(i), lapic(*this), resume_(*this), ipi_event_(*this) {}
+
+CpuTime Cpu::current_time_class() const {
+    if (preempt_count & HARDIRQ_MASK) return CpuTime::Irq;
+    if (preempt_count & SOFTIRQ_OFFSET) return CpuTime::Softirq;
+    if (curr && curr->in_user) return CpuTime::User;
+    if (curr && curr->is_idle()) return CpuTime::Idle;
+    return CpuTime::System;
+}
+
+void Cpu::account(CpuTime c, sim::Time from, sim::Time to) {
+    sim::Time d = to - from;
+    if (d <= 0) return;
+    time[static_cast<int>(c)] += d;
+    if (!curr) return;
+    if (c == CpuTime::User)
+        curr->ts.utime += static_cast<u64>(d);
+    else if (c == CpuTime::System)
+        curr->ts.stime += static_cast<u64>(d);
+}
+
+void Cpu::interrupt_pending() {
+    if (wait_ == Wait::None || !irqs_on) return;  // running code sees it at its next delivery point
+    sim::Time now = kernel.now();
+    if (!resume_.scheduled() || resume_.when() > now) kernel.engine.reschedule(resume_, now);
+}
+
+void Cpu::kick() {
+    if (wait_ != Wait::Halt) return;
+    sim::Time now = kernel.now();
+    if (!resume_.scheduled() || resume_.when() > now) kernel.engine.reschedule(resume_, now);
+}
+
+void Cpu::poke(sim::Time delay) {
+    if (wait_ != Wait::Spin) return;
+    sim::Time at = kernel.now() + (delay > 0 ? delay : 1);  // a re-check is never free
+    if (!resume_.scheduled() || resume_.when() > at) kernel.engine.reschedule(resume_, at);
+}
+
+void Cpu::wait(Wait why, sim::Time until, CpuTime cls) {
+    wait_ = why;
+    wait_start_ = kernel.now();
+    wait_class_ = cls;
+    if (until != sim::kNever)
+        kernel.engine.reschedule(resume_, until);
+    else
+        kernel.engine.deschedule(resume_);
+    Task* self = kernel.running();
+    kernel.set_running(nullptr);
+    sim::Fiber::switch_to(kernel.sim.loop_fiber());
+    kernel.set_running(self);
+    wait_ = Wait::None;
+    account(cls, wait_start_, kernel.now());
+}
+
+void Cpu::flush_accounting() {
+    if (wait_ == Wait::None) return;
+    account(wait_class_, wait_start_, kernel.now());
+    wait_start_ = kernel.now();
+}
+
+void Cpu::ResumeEvent::process() {
+    Task* t = cpu_.curr;
+    cpu_.kernel.set_running(t);
+    sim::Fiber::switch_to(*t->fiber);
+    cpu_.kernel.set_running(nullptr);
+}
+
+std::string Cpu::ResumeEvent::describe() const {
+    const char* what = cpu_.wait_ == Wait::Spend  ? "spend ends"
+                       : cpu_.wait_ == Wait::Spin ? "spinner re-checks"
+                       : cpu_.wait_ == Wait::Halt ? "wakes from hlt"
+                                                  : "resumes";
+    return "cpu" + std::to_string(cpu_.id) + ": " + what + " (" +
+           (cpu_.curr ? cpu_.curr->comm() : "?") + ")";
+}
+
+}  // namespace irqlab::kernel
+
+namespace irqlab::kernel {
+
+void Cpu::start() { kernel.engine.schedule(resume_, kernel.now()); }
+
+void Cpu::ipi_arrives(int vector, sim::Time at, std::uint64_t cause) {
+    auto it = ipis_.end();
+    while (it != ipis_.begin() && std::prev(it)->at > at) --it;  // keep arrival order
+    ipis_.insert(it, PendingIpi{at, vector, cause});
+    if (!ipi_event_.scheduled() || ipi_event_.when() > ipis_.front().at)
+        kernel.engine.reschedule(ipi_event_, ipis_.front().at);
+}
+
+void Cpu::IpiEvent::process() {
+    sim::Time now = cpu_.kernel.now();
+    while (!cpu_.ipis_.empty() && cpu_.ipis_.front().at <= now) {
+        PendingIpi ipi = cpu_.ipis_.front();
+        cpu_.ipis_.pop_front();
+        cpu_.lapic.accept_message(ipi.vector, false, ipi.cause);
+    }
+    if (!cpu_.ipis_.empty()) cpu_.kernel.engine.schedule(*this, cpu_.ipis_.front().at);
+}
+
+}  // namespace irqlab::kernel

@@ -1,0 +1,48 @@
+// Names for functions and stable stand-ins for addresses (kernel/kallsyms.c's role).
+//
+// A driver's callbacks are named when they are registered (irqlab_symbol() in the API
+// macros captures the spelled name), because static C functions are invisible to dladdr.
+// Addresses are never printed: %p shows a hash and %px a fake kernel address, both derived
+// from the object's identity (its kmalloc block and offset, or the order in which it was
+// first seen), so every run and every build prints the same text.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace irqlab::kernel {
+
+class Kernel;
+
+class Symbols {
+public:
+    explicit Symbols(Kernel& k) : k_(k) {}
+
+    // Records `name` (and its module) for `addr`, the first time only.
+    void name(const void* addr, const char* name, const char* module);
+    // The function's name, or a stable "0x..." for an unknown one.
+    const char* name_of(const void* addr);
+    const char* module_of(const void* addr) const;
+    bool known(const void* addr) const { return syms_.count(addr) != 0; }
+    // %ps (name [module]) or %pS (name+0x0/0x0 [module]).
+    std::string symbolize(const void* addr, bool with_offset);
+
+    std::uint64_t fake_address(const void* p);
+    std::string hashed(const void* p);  // 16 hex digits, as hashed %p prints
+    const char* intern(std::string_view s);
+
+private:
+    struct Sym {
+        const char* name;
+        const char* module;
+    };
+    Kernel& k_;
+    std::unordered_map<const void*, Sym> syms_;            // looked up only, never iterated
+    std::unordered_map<const void*, std::uint64_t> seen_;  // first-seen ids for non-heap objects
+    std::set<std::string, std::less<>> strings_;
+};
+
+}  // namespace irqlab::kernel

@@ -1,0 +1,45 @@
+// kmalloc and kfree (mm/slub.c's interface). Every allocation is tracked, so a pointer
+// can be traced back to its block (for stable fake addresses and use-after-free checks),
+// and everything still allocated is freed when the simulated machine goes away.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+
+namespace irqlab::kernel {
+
+class Kernel;
+
+struct Block {
+    void* start = nullptr;
+    std::size_t size = 0;
+    std::uint64_t id = 0;  // allocation order, from 1
+};
+
+class Memory {
+public:
+    static constexpr unsigned char kPoison = 0x6b;  // POISON_FREE: what a reused object holds
+
+    explicit Memory(Kernel& k) : k_(k) {}
+    Memory(const Memory&) = delete;
+    Memory& operator=(const Memory&) = delete;
+    ~Memory();
+
+    void* alloc(std::size_t size, bool zero);
+    // Returns false when `p` is not the start of a live block.
+    bool free(const void* p);
+    const Block* block_of(const void* p) const;
+    std::size_t size_of(const void* p) const;
+
+    std::uint64_t allocations() const { return next_id_ - 1; }
+    std::size_t bytes_in_use() const { return in_use_; }
+
+private:
+    Kernel& k_;
+    std::map<std::uintptr_t, Block> blocks_;  // by address: lookups only, ids give order
+    std::uint64_t next_id_ = 1;
+    std::size_t in_use_ = 0;
+};
+
+}  // namespace irqlab::kernel

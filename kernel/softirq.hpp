@@ -1,0 +1,37 @@
+// Softirqs (kernel/softirq.c): per-CPU pending masks, __do_softirq with its limits, and
+// ksoftirqd.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+namespace irqlab::kernel {
+
+class Kernel;
+class Cpu;
+
+class Softirqs {
+public:
+    struct Action {
+        void (*fn)(void) = nullptr;
+        const char* name = nullptr;  // the handler's name, for stacks and reports
+    };
+    std::array<Action, 10> vec{};
+    void open(int nr, void (*fn)(void), const char* name);
+};
+
+// __raise_softirq_irqoff(): traces the raise and marks it pending on `cpu`.
+void softirq_mark_pending(Cpu& cpu, unsigned nr);
+// raise_softirq_irqoff(): the same, and from task context wake ksoftirqd.
+void raise_softirq_irqoff(Cpu& cpu, unsigned nr);
+// irq_exit(): run pending softirqs now (or wake ksoftirqd with threadirqs).
+void invoke_softirq(Cpu& cpu);
+// local_bh_enable() and friends: run them if pending and not in interrupt.
+void do_softirq(Cpu& cpu);
+void wakeup_softirqd(Cpu& cpu);
+// Creates ksoftirqd/N for every CPU (sleeping until woken).
+void spawn_ksoftirqd(Kernel& k);
+// The built-in handlers opened at boot (TIMER_SOFTIRQ, ...).
+void softirq_init(Kernel& k);
+
+}  // namespace irqlab::kernel

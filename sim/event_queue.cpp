@@ -1,0 +1,103 @@
+#include "sim/event_queue.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cstdio>
+#include <cstdlib>
+
+namespace irqlab::sim {
+
+const char* priority_name(Priority p) {
+    switch (p) {
+        case Priority::Stimulus: return "stimulus";
+        case Priority::Device: return "device";
+        case Priority::Delivery: return "delivery";
+        case Priority::Cpu: return "cpu";
+        case Priority::Observer: return "observer";
+        case Priority::Stop: return "stop";
+    }
+    return "?";
+}
+
+Event::~Event() {
+    // An owner must not die with its event pending; take it out rather than leave a
+    // dangling slot behind (the simulator tears down in order, so this is a safety net).
+    if (scheduled() && queue_) queue_->remove(*this);
+}
+
+EventQueue::~EventQueue() {
+    for (Slot& s : heap_) {
+        s.event->heap_index_ = Event::kNotScheduled;
+        s.event->queue_ = nullptr;
+    }
+}
+
+void EventQueue::push(Event& e, Time when) {
+    assert(!e.scheduled());
+    // Priority in the top byte, then a 56-bit insertion sequence: one integer compare
+    // breaks ties by priority first and FIFO second.
+    auto prio = static_cast<std::uint64_t>(static_cast<int>(e.priority_) + 128);
+    e.when_ = when;
+    e.order_ = (prio << 56) | next_sequence_++;
+    e.queue_ = this;
+    heap_.push_back(Slot{when, e.order_, &e});
+    e.heap_index_ = static_cast<std::uint32_t>(heap_.size() - 1);
+    sift_up(e.heap_index_);
+}
+
+void EventQueue::remove(Event& e) {
+    assert(e.scheduled() && e.queue_ == this);
+    std::uint32_t i = e.heap_index_;
+    e.heap_index_ = Event::kNotScheduled;
+    Slot last = heap_.back();
+    heap_.pop_back();
+    if (i == heap_.size()) return;
+    place(i, last);
+    if (i > 0 && before(heap_[i], heap_[(i - 1) / 2]))
+        sift_up(i);
+    else
+        sift_down(i);
+}
+
+Event& EventQueue::pop() {
+    assert(!heap_.empty());
+    Event& e = *heap_.front().event;
+    remove(e);
+    return e;
+}
+
+void EventQueue::sift_up(std::uint32_t i) {
+    Slot s = heap_[i];
+    while (i > 0) {
+        std::uint32_t parent = (i - 1) / 2;
+        if (!before(s, heap_[parent])) break;
+        place(i, heap_[parent]);
+        i = parent;
+    }
+    place(i, s);
+}
+
+void EventQueue::sift_down(std::uint32_t i) {
+    Slot s = heap_[i];
+    auto n = static_cast<std::uint32_t>(heap_.size());
+    for (;;) {
+        std::uint32_t child = 2 * i + 1;
+        if (child >= n) break;
+        if (child + 1 < n && before(heap_[child + 1], heap_[child])) ++child;
+        if (!before(heap_[child], s)) break;
+        place(i, heap_[child]);
+        i = child;
+    }
+    place(i, s);
+}
+
+std::vector<const Event*> EventQueue::in_order() const {
+    std::vector<Slot> copy = heap_;
+    std::sort(copy.begin(), copy.end(), before);
+    std::vector<const Event*> out;
+    out.reserve(copy.size());
+    for (const Slot& s : copy) out.push_back(s.event);
+    return out;
+}
+
+}  // namespace irqlab::sim

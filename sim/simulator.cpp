@@ -1,0 +1,47 @@
+#include "sim/simulator.hpp"
+
+namespace irqlab::sim {
+
+Simulator::Simulator(std::uint64_t seed, std::size_t stack_size) : rng_(seed) {
+    loop_ = std::make_unique<Fiber>("engine", stack_size, [this]() -> Fiber* {
+        for (;;) {
+            bool reached;
+            do {  // the limit may have been raised while the run was paused
+                reached = engine_.run_until(limit_);
+            } while (reached && engine_.now() < limit_);
+            status_ = reached ? Status::Reached : Status::Stopped;
+            Fiber::switch_to(*controller_);
+        }
+    });
+}
+
+Simulator::~Simulator() { shutdown(); }
+
+Simulator::Status Simulator::run_until(Time limit) {
+    controller_ = &Fiber::current();
+    if (paused_at_) {
+        // Resume where pause() left off; the loop still runs toward the earlier limit
+        // unless the new one is later, in which case it is raised in place.
+        Fiber* at = paused_at_;
+        paused_at_ = nullptr;
+        if (limit > limit_) limit_ = limit;
+        status_ = Status::Reached;
+        Fiber::switch_to(*at);
+        return status_;
+    }
+    limit_ = limit;
+    Fiber::switch_to(*loop_);
+    return status_;
+}
+
+void Simulator::pause() {
+    paused_at_ = &Fiber::current();
+    status_ = Status::Paused;
+    Fiber::switch_to(*controller_);
+}
+
+void Simulator::shutdown() {
+    if (loop_ && !loop_->finished()) loop_->kill();
+}
+
+}  // namespace irqlab::sim

@@ -1,0 +1,112 @@
+/* Every driver-facing header, and code that uses their macros: compiled as C11 and as C++20. */
+#include <linux/atomic.h>
+#include <linux/bitops.h>
+#include <linux/bottom_half.h>
+#include <linux/bug.h>
+#include <linux/compiler.h>
+#include <linux/completion.h>
+#include <linux/container_of.h>
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/err.h>
+#include <linux/errno.h>
+#include <linux/gfp.h>
+#include <linux/hardirq.h>
+#include <linux/interrupt.h>
+#include <linux/irqflags.h>
+#include <linux/jiffies.h>
+#include <linux/kernel.h>
+#include <linux/kthread.h>
+#include <linux/ktime.h>
+#include <linux/list.h>
+#include <linux/lockdep_types.h>
+#include <linux/mutex.h>
+#include <linux/preempt.h>
+#include <linux/printk.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/spinlock.h>
+#include <linux/spinlock_types.h>
+#include <linux/symbol.h>
+#include <linux/timekeeping.h>
+#include <linux/timer.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+struct headers_dev {
+	spinlock_t lock;
+	struct mutex mx;
+	wait_queue_head_t wq;
+	struct completion done;
+	struct timer_list timer;
+	struct list_head items;
+	atomic_t count;
+	int ready;
+};
+
+static DEFINE_SPINLOCK(headers_static_lock);
+static DEFINE_MUTEX(headers_static_mutex);
+static DECLARE_WAIT_QUEUE_HEAD(headers_static_wq);
+static DECLARE_COMPLETION(headers_static_done);
+
+static void headers_timer_fn(struct timer_list *t)
+{
+	struct headers_dev *dev = from_timer(dev, t, timer);
+	atomic_inc(&dev->count);
+}
+
+static int headers_thread(void *data)
+{
+	struct headers_dev *dev = (struct headers_dev *)data;
+	unsigned long flags;
+	int ret;
+
+	while (!kthread_should_stop()) {
+		spin_lock_irqsave(&dev->lock, flags);
+		dev->ready = 0;
+		spin_unlock_irqrestore(&dev->lock, flags);
+		ret = wait_event_interruptible(dev->wq, dev->ready);
+		if (ret)
+			return ret;
+		if (wait_event_timeout(dev->wq, dev->ready, msecs_to_jiffies(10)) == 0)
+			pr_warn("timeout on %s\n", "dev");
+		wait_event(dev->wq, dev->ready != 0);
+	}
+	return 0;
+}
+
+int headers_use(void);
+int headers_use(void)
+{
+	struct headers_dev *dev = (struct headers_dev *)kzalloc(sizeof(*dev), GFP_KERNEL);
+	struct task_struct *t;
+
+	if (!dev)
+		return -ENOMEM;
+	spin_lock_init(&dev->lock);
+	mutex_init(&dev->mx);
+	init_waitqueue_head(&dev->wq);
+	init_completion(&dev->done);
+	INIT_LIST_HEAD(&dev->items);
+	atomic_set(&dev->count, 0);
+	timer_setup(&dev->timer, headers_timer_fn, 0);
+	mod_timer(&dev->timer, jiffies + HZ);
+	t = kthread_run(headers_thread, dev, "headers/%d", 0);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	mutex_lock(&headers_static_mutex);
+	spin_lock_bh(&headers_static_lock);
+	spin_unlock_bh(&headers_static_lock);
+	mutex_unlock(&headers_static_mutex);
+	wake_up_interruptible(&headers_static_wq);
+	complete(&headers_static_done);
+	if (time_after(jiffies, 0UL) && in_interrupt())
+		WARN_ON(1);
+	udelay(1);
+	msleep(1);
+	del_timer_sync(&dev->timer);
+	kthread_stop(t);
+	kfree(dev);
+	return min(1, 2) + max_t(int, 3, 4);
+}

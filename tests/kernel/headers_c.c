@@ -1,0 +1,1 @@
+#include "headers_all.h"

@@ -1,0 +1,46 @@
+#include <catch2/catch.hpp>
+
+#include "sim/time.hpp"
+
+using namespace irqlab::sim;
+using namespace irqlab::sim::literals;
+
+TEST_CASE("parse_time reads every unit, with fractions, exactly") {
+    CHECK(parse_time("250ns") == 250);
+    CHECK(parse_time("1.5us") == 1500);
+    CHECK(parse_time("1.5µs") == 1500);
+    CHECK(parse_time("2ms") == 2'000'000);
+    CHECK(parse_time("1s") == 1'000'000'000);
+    CHECK(parse_time("0.000000001s") == 1);
+    CHECK(parse_time("12.25 ms") == 12'250'000);
+    CHECK(parse_time("0ns") == 0);
+}
+
+TEST_CASE("parse_time rejects what it cannot read exactly, saying why") {
+    std::string e;
+    CHECK_FALSE(parse_time("250", &e));
+    CHECK(e == "missing unit (ns, us, ms or s)");
+    CHECK_FALSE(parse_time("3 fortnights", &e));
+    CHECK(e == "unknown unit 'fortnights' (use ns, us, ms or s)");
+    CHECK_FALSE(parse_time("0.5ns", &e));
+    CHECK(e == "more precision than 1 ns");
+    CHECK_FALSE(parse_time("-1ms", &e));
+    CHECK_FALSE(parse_time("ms", &e));
+    CHECK_FALSE(parse_time("99999999999999999999s", &e));
+    CHECK(e == "number too large");
+}
+
+TEST_CASE("format_time uses the largest unit and round-trips through parse_time") {
+    CHECK(format_time(1500) == "1.5us");
+    CHECK(format_time(2_ms) == "2ms");
+    CHECK(format_time(0) == "0ns");
+    CHECK(format_time(1_s + 1) == "1.000000001s");
+    for (Time t : {Time{1}, Time{999}, 1_us, 1234567_ns, 3_s, 250_ms + 7})
+        CHECK(parse_time(format_time(t)) == t);
+}
+
+TEST_CASE("time literals are nanoseconds") {
+    CHECK(1_us == 1000);
+    CHECK(1_ms == 1000_us);
+    CHECK(1_s == 1000_ms);
+}

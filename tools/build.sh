@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# tools/build.sh: install what irqlab needs from Debian, then configure and build.
+#
+#   tools/build.sh              build/       (RelWithDebInfo)
+#   tools/build.sh --sanitize   build-asan/  (AddressSanitizer + UndefinedBehaviorSanitizer)
+#
+# Idempotent: packages already present are not touched, an existing build tree is reused,
+# so a second run with nothing changed only asks ninja, which finds nothing to do.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+sanitize=0
+for arg in "$@"; do
+  case $arg in
+    --sanitize) sanitize=1 ;;
+    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "tools/build.sh: unknown option '$arg' (try --sanitize)" >&2; exit 2 ;;
+  esac
+done
+
+# Every package the build, the tests and the test clients use. Debian packages only.
+packages=(
+  g++ cmake ninja-build pkg-config ccache
+  libboost-dev libboost-context-dev libboost-program-options-dev
+  libspdlog-dev libfmt-dev catch2 libyaml-cpp-dev nlohmann-json3-dev libbenchmark-dev
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo=sudo
+  echo "tools/build.sh: installing ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi
+
+if [ $sanitize -eq 1 ]; then
+  dir="$top/build-asan"; type=Sanitize
+else
+  dir="$top/build"; type=RelWithDebInfo
+fi
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+if [ ! -f "$dir/build.ninja" ]; then
+  cmake -S "$top" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=$type "${launcher[@]}" >/dev/null
+fi
+cmake --build "$dir"

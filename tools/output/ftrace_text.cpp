@@ -1,0 +1,211 @@
+#include "tools/output/ftrace_text.hpp"
+
+#include <cinttypes>
+#include <cstdio>
+#include <ostream>
+
+#include "kernel/kallsyms.hpp"
+#include "kernel/kernel.hpp"
+#include "kernel/trace/events.hpp"
+
+namespace irqlab::output {
+
+namespace {
+
+using kernel::trace::Ev;
+
+const char* const kSoftirqNames[] = {"HI", "TIMER", "NET_TX", "NET_RX", "BLOCK", "IRQ_POLL", "TASKLET", "SCHED", "HRTIMER", "RCU"};
+
+const char* vec_name(std::int64_t v) { return v >= 0 && v < 10 ? kSoftirqNames[v] : "?"; }
+
+// __print_flags(prev_state & (TASK_REPORT_MAX - 1)) of sched_switch.
+std::string task_state(std::int64_t state) {
+    static const std::pair<std::int64_t, const char*> kStates[] = {{0x1, "S"},  {0x2, "D"},  {0x4, "T"},  {0x8, "t"},
+                                                                  {0x10, "X"}, {0x20, "Z"}, {0x40, "P"}, {0x80, "I"}};
+    std::int64_t s = state & (0x100 - 1);
+    std::string out;
+    if (!s) out = "R";
+    for (const auto& [bit, name] : kStates)
+        if (s & bit) out += (out.empty() ? "" : "|") + std::string(name);
+    if (state & 0x100) out += "+";
+    return out;
+}
+
+std::string timer_flags(std::int64_t flags) {
+    static const std::pair<std::int64_t, const char*> kFlags[] = {
+        {0x00040000, "M"}, {0x00080000, "D"}, {0x00100000, "P"}, {0x00200000, "I"}};
+    std::string out;
+    for (const auto& [bit, name] : kFlags)
+        if (flags & bit) out += (out.empty() ? "" : "|") + std::string(name);
+    return out;
+}
+
+}  // namespace
+
+std::string FtraceText::line(const sim::TraceRecord& r, kernel::Kernel& k) {
+    // The context flags (trace_print_lat_fmt()).
+    std::uint32_t pc = r.preempt_count;
+    bool irqs_off = r.flags & sim::kTraceIrqsOff;
+    bool bh_off = (pc & 0xff00) >> 9;
+    bool softirq = pc & 0x100;
+    bool hardirq = pc & 0xf0000;
+    bool nmi = pc & 0xf00000;
+    char flags[6];
+    flags[0] = irqs_off && bh_off ? 'D' : irqs_off ? 'd' : bh_off ? 'b' : '.';
+    flags[1] = r.flags & sim::kTraceNeedResched ? 'N' : '.';
+    flags[2] = nmi && hardirq ? 'Z' : nmi ? 'z' : hardirq && softirq ? 'H' : hardirq ? 'h' : softirq ? 's' : '.';
+    unsigned depth = pc & 0xff;
+    flags[3] = depth ? "0123456789abcdef"[depth > 0xf ? 0xf : depth] : '.';
+    flags[4] = '.';
+    flags[5] = 0;
+
+    const char* comm = r.pid == 0 ? "<idle>" : r.comm;
+    char head[96];
+    std::snprintf(head, sizeof head, "%16s-%-7d [%03d] %s %5" PRId64 ".%06" PRId64 ": ", comm, r.pid, r.cpu < 0 ? 0 : r.cpu,
+                  flags, r.time / 1'000'000'000, (r.time % 1'000'000'000) / 1000);
+    std::string out = head;
+    out += kernel::trace::name(static_cast<Ev>(r.kind));
+    out += ": ";
+    char buf[512];
+    kernel::Symbols& sym = k.symbols();
+    auto p = [&](const void* ptr) { return sym.hashed(ptr); };
+    switch (static_cast<Ev>(r.kind)) {
+        case Ev::sched_switch:
+            std::snprintf(buf, sizeof buf,
+                          "prev_comm=%s prev_pid=%" PRId64 " prev_prio=%" PRId64 " prev_state=%s ==> next_comm=%s next_pid=%" PRId64
+                          " next_prio=%" PRId64,
+                          r.str[0], r.arg[0], r.arg[1], task_state(r.arg[2]).c_str(), r.str[1], r.arg[3], r.arg[4]);
+            break;
+        case Ev::sched_waking:
+        case Ev::sched_wakeup:
+        case Ev::sched_wakeup_new:
+            std::snprintf(buf, sizeof buf, "comm=%s pid=%" PRId64 " prio=%" PRId64 " target_cpu=%03" PRId64, r.str[0], r.arg[0],
+                          r.arg[1], r.arg[2]);
+            break;
+        case Ev::sched_process_exit:
+            std::snprintf(buf, sizeof buf, "comm=%s pid=%" PRId64 " prio=%" PRId64, r.str[0], r.arg[0], r.arg[1]);
+            break;
+        case Ev::irq_handler_entry:
+            std::snprintf(buf, sizeof buf, "irq=%" PRId64 " name=%s", r.arg[0], r.str[0]);
+            break;
+        case Ev::irq_handler_exit:
+            std::snprintf(buf, sizeof buf, "irq=%" PRId64 " ret=%s", r.arg[0], r.arg[1] ? "handled" : "unhandled");
+            break;
+        case Ev::softirq_raise:
+        case Ev::softirq_entry:
+        case Ev::softirq_exit:
+            std::snprintf(buf, sizeof buf, "vec=%" PRId64 " [action=%s]", r.arg[0], vec_name(r.arg[0]));
+            break;
+        case Ev::tasklet_entry:
+        case Ev::tasklet_exit:
+            std::snprintf(buf, sizeof buf, "tasklet=%s function=%s", sym.name_of(r.ptr), r.str[0]);
+            break;
+        case Ev::workqueue_queue_work:
+            std::snprintf(buf, sizeof buf, "work struct=%s function=%s workqueue=%s req_cpu=%" PRId64 " cpu=%" PRId64,
+                          p(r.ptr).c_str(), r.str[0], r.str[1], r.arg[0], r.arg[1]);
+            break;
+        case Ev::workqueue_activate_work:
+            std::snprintf(buf, sizeof buf, "work struct %s function=%s ", p(r.ptr).c_str(), r.str[0]);
+            break;
+        case Ev::workqueue_execute_start:
+        case Ev::workqueue_execute_end:
+            std::snprintf(buf, sizeof buf, "work struct %s: function %s", p(r.ptr).c_str(), r.str[0]);
+            break;
+        case Ev::napi_poll:
+            std::snprintf(buf, sizeof buf, "napi poll on napi struct %s for device %s work %" PRId64 " budget %" PRId64,
+                          p(r.ptr).c_str(), r.str[0] ? r.str[0] : "(no_device)", r.arg[0], r.arg[1]);
+            break;
+        case Ev::local_timer_entry:
+        case Ev::local_timer_exit:
+        case Ev::reschedule_entry:
+        case Ev::reschedule_exit:
+        case Ev::call_function_entry:
+        case Ev::call_function_exit:
+        case Ev::call_function_single_entry:
+        case Ev::call_function_single_exit:
+            std::snprintf(buf, sizeof buf, "vector=%" PRId64, r.arg[0]);
+            break;
+        case Ev::timer_start:
+            std::snprintf(buf, sizeof buf,
+                          "timer=%s function=%s expires=%" PRId64 " [timeout=%" PRId64 "] bucket_expiry=%" PRId64
+                          " cpu=%" PRId64 " idx=%" PRId64 " flags=%s",
+                          p(r.ptr).c_str(), r.str[0], r.arg[0], r.arg[1], r.arg[3], r.arg[4] & 0x3ffff,
+                          (r.arg[4] >> 22) & 0x3ff, timer_flags(r.arg[4]).c_str());
+            break;
+        case Ev::timer_expire_entry:
+            std::snprintf(buf, sizeof buf, "timer=%s function=%s now=%" PRId64 " baseclk=%" PRId64, p(r.ptr).c_str(), r.str[0],
+                          r.arg[0], r.arg[0]);
+            break;
+        case Ev::timer_expire_exit:
+        case Ev::timer_cancel:
+            std::snprintf(buf, sizeof buf, "timer=%s", p(r.ptr).c_str());
+            break;
+        case Ev::irqlab_line:
+            std::snprintf(buf, sizeof buf, "dev=%s line=%s %s", r.str[0], r.str[1],
+                          r.arg[0] == 2 ? "edge" : r.arg[0] ? "assert" : "deassert");
+            break;
+        case Ev::irqlab_ioapic_send:
+            std::snprintf(buf, sizeof buf, "pin=%" PRId64 " vector=%" PRId64 " dest=%" PRId64, r.arg[0], r.arg[1], r.arg[2]);
+            break;
+        case Ev::irqlab_lapic_irr:
+            std::snprintf(buf, sizeof buf, "vector=%" PRId64 "%s", r.arg[0], r.arg[1] ? "" : " (merged: already pending)");
+            break;
+        case Ev::irqlab_lapic_accept:
+        case Ev::irqlab_lapic_eoi:
+            std::snprintf(buf, sizeof buf, "vector=%" PRId64, r.arg[0]);
+            break;
+        case Ev::irqlab_bug:
+            std::snprintf(buf, sizeof buf, "%s", r.str[0]);
+            break;
+        case Ev::irqlab_user:
+            std::snprintf(buf, sizeof buf, "%s", r.str[0] ? r.str[0] : "");
+            break;
+        case Ev::count_:
+            buf[0] = 0;
+            break;
+    }
+    out += buf;
+    return out;
+}
+
+FtraceText::FtraceText(std::ostream& out, kernel::Kernel& k, bool seekable) : out_(out), k_(k), seekable_(seekable) {
+    out_ << "# tracer: nop\n#\n";
+    if (seekable_) count_at_ = out_.tellp();
+    // The count is filled in by finish() when the file can be rewritten; padded to a fixed
+    // width so the rest need not move (comment lines are skipped by every reader).
+    char hdr[96];
+    std::snprintf(hdr, sizeof hdr, "# entries-in-buffer/entries-written: %" PRIu64 "/%" PRIu64 "   #P:%d", std::uint64_t{0},
+                  std::uint64_t{0}, k.nr_cpus());
+    out_ << hdr << std::string(seekable_ ? 72 - std::string(hdr).size() : 0, ' ') << "\n";
+    out_ << "#\n"
+            "#                                _-----=> irqs-off/BH-disabled\n"
+            "#                               / _----=> need-resched\n"
+            "#                              | / _---=> hardirq/softirq\n"
+            "#                              || / _--=> preempt-depth\n"
+            "#                              ||| / _-=> migrate-disable\n"
+            "#                              |||| /     delay\n"
+            "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n"
+            "#              | |         |   |||||     |         |\n";
+}
+
+void FtraceText::on_record(const sim::TraceRecord& r) {
+    out_ << line(r, k_) << '\n';
+    ++entries_;
+}
+
+void FtraceText::finish() {
+    out_.flush();
+    if (!seekable_ || count_at_ < 0) return;
+    std::streamoff end = out_.tellp();
+    out_.seekp(count_at_);
+    char hdr[96];
+    std::snprintf(hdr, sizeof hdr, "# entries-in-buffer/entries-written: %" PRIu64 "/%" PRIu64 "   #P:%d", entries_, entries_,
+                  k_.nr_cpus());
+    std::string s = hdr;
+    if (s.size() < 72) s += std::string(72 - s.size(), ' ');
+    out_ << s;
+    out_.seekp(end);
+    out_.flush();
+}
+
+}  // namespace irqlab::output

@@ -1,0 +1,85 @@
+#include "tools/output/summary.hpp"
+
+#include <cinttypes>
+#include <cstdio>
+#include <ostream>
+
+#include "kernel/kernel.hpp"
+#include "kernel/panic.hpp"
+#include "kernel/printk/printk.hpp"
+#include "kernel/sched/task.hpp"
+
+namespace irqlab::output {
+
+namespace {
+const char* preempt_name(kernel::PreemptModel m) {
+    return m == kernel::PreemptModel::None ? "none" : m == kernel::PreemptModel::Voluntary ? "voluntary" : "full";
+}
+
+std::string pct(sim::Time part, sim::Time whole) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%5.1f%%", whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0);
+    return buf;
+}
+}  // namespace
+
+void print_summary(std::ostream& out, const scenario::Scenario& sc, kernel::Kernel& k, const scenario::Verdict& v,
+                   const RunFacts& facts) {
+    char line[256];
+    out << "irqlab: " << sc.name << " (" << sc.file << ")\n";
+    std::snprintf(line, sizeof line, "  %d CPU%s, HZ=%u, preemption %s, seed %" PRIu64 "; simulated %s in %.3f s (%" PRIu64 " events)\n",
+                  k.nr_cpus(), k.nr_cpus() > 1 ? "s" : "", k.config.hz, preempt_name(k.config.preempt), sc.seed,
+                  sim::format_time(k.now()).c_str(), facts.wall_seconds, facts.events);
+    out << line;
+    if (!facts.halted.empty()) out << "  the machine stopped at " << sim::format_time(k.now()) << ": " << facts.halted << "\n";
+
+    for (int i = 0; i < k.nr_cpus(); ++i) k.cpu(i).flush_accounting();
+    out << "\nCPU time      user   system  softirq      irq     idle   switches\n";
+    for (int i = 0; i < k.nr_cpus(); ++i) {
+        kernel::Cpu& c = k.cpu(i);
+        sim::Time total = 0;
+        for (sim::Time t : c.time) total += t;
+        using CT = kernel::CpuTime;
+        std::snprintf(line, sizeof line, "  cpu%-4d %s  %s  %s  %s  %s %10" PRIu64 "\n", i,
+                      pct(c.time[int(CT::User)], total).c_str(), pct(c.time[int(CT::System)], total).c_str(),
+                      pct(c.time[int(CT::Softirq)], total).c_str(), pct(c.time[int(CT::Irq)], total).c_str(),
+                      pct(c.time[int(CT::Idle)], total).c_str(), c.nr_switches);
+        out << line;
+    }
+
+    out << "\nTasks              pid     user   system  switches (voluntary/involuntary)\n";
+    for (const auto& t : k.tasks()) {
+        if (t->is_idle() || (t->ts.utime + t->ts.stime == 0 && t->ts.nvcsw + t->ts.nivcsw == 0)) continue;
+        std::snprintf(line, sizeof line, "  %-16s %5d %8s %8s  %lu/%lu%s\n", t->comm(), t->pid(),
+                      sim::format_time(static_cast<sim::Time>(t->ts.utime)).c_str(),
+                      sim::format_time(static_cast<sim::Time>(t->ts.stime)).c_str(), t->ts.nvcsw, t->ts.nivcsw,
+                      t->exited ? "  (exited)" : "");
+        out << line;
+    }
+
+    out << "\nKernel log: " << k.log().total() << " line" << (k.log().total() == 1 ? "" : "s") << "\n";
+    const kernel::Bugs& bugs = k.bugs();
+    if (bugs.total() == 0) {
+        out << "Bugs: none\n";
+    } else {
+        out << "Bugs:\n";
+        for (const auto& [kind, n] : bugs.counts()) {
+            std::string first;
+            for (const kernel::BugRecord& b : bugs.records())
+                if (b.kind == kind) {
+                    first = sim::format_time(b.time) + " cpu" + std::to_string(b.cpu) + ": " + b.line;
+                    break;
+                }
+            std::snprintf(line, sizeof line, "  %" PRIu64 " x %s\n", n, kind.c_str());
+            out << line << "      first: " << first << "\n";
+        }
+    }
+    out << "Expectations:";
+    if (v.met.empty() && v.failed.empty()) out << " none";
+    out << "\n";
+    for (const std::string& m : v.met) out << "  met:    " << m << "\n";
+    for (const std::string& f : v.failed) out << "  FAILED: " << f << "\n";
+    out << (v.ok() ? "Result: ok\n" : "Result: FAILED\n");
+}
+
+}  // namespace irqlab::output

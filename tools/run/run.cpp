@@ -1,0 +1,71 @@
+#include "tools/run/run.hpp"
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <ostream>
+
+#include "kernel/kernel.hpp"
+#include "kernel/printk/printk.hpp"
+#include "sim/simulator.hpp"
+#include "tools/output/ftrace_text.hpp"
+#include "tools/output/summary.hpp"
+#include "tools/scenario/expect.hpp"
+#include "tools/scenario/world.hpp"
+
+namespace irqlab::run {
+
+int run(const scenario::Scenario& sc, const Options& opt, std::ostream& out, std::ostream& err) {
+    std::ofstream dmesg, trace_text;
+    if (!opt.dmesg_path.empty()) {
+        dmesg.open(opt.dmesg_path);
+        if (!dmesg) {
+            err << "irqlab: cannot write the kernel log to " << opt.dmesg_path << "\n";
+            return 2;
+        }
+    }
+    if (!opt.trace_text_path.empty()) {
+        trace_text.open(opt.trace_text_path, std::ios::out | std::ios::trunc);
+        if (!trace_text) {
+            err << "irqlab: cannot write the trace to " << opt.trace_text_path << "\n";
+            return 2;
+        }
+    }
+
+    auto wall_start = std::chrono::steady_clock::now();
+    std::size_t stack = sc.machine.stack_size ? sc.machine.stack_size : sim::Fiber::default_stack_size();
+    sim::Simulator simulator(sc.seed, stack);
+    kernel::Kernel k(simulator, sc.machine);
+    std::unique_ptr<output::FtraceText> ftrace;
+    if (trace_text.is_open()) {
+        ftrace = std::make_unique<output::FtraceText>(trace_text, k, true);
+        simulator.trace().subscribe(ftrace.get());
+    }
+    if (dmesg.is_open())
+        k.log().set_sink([&dmesg](const kernel::LogRecord& r) { dmesg << kernel::Log::dmesg_line(r) << '\n'; });
+
+    k.boot();
+    int code;
+    {
+        scenario::World world(k, sc);
+        simulator.run_until(sc.until);
+        k.log().flush();
+        scenario::Verdict verdict = scenario::judge(sc, k);
+        output::RunFacts facts;
+        facts.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+        facts.events = simulator.engine().events_processed();
+        facts.halted = k.halted_reason();
+        if (opt.summary) output::print_summary(out, sc, k, verdict, facts);
+        code = verdict.ok() ? 0 : 1;
+        // Unwind the tasks while the world they reference is still there.
+        k.shutdown();
+    }
+    if (ftrace) {
+        simulator.trace().unsubscribe(ftrace.get());
+        ftrace->finish();
+    }
+    simulator.shutdown();
+    return code;
+}
+
+}  // namespace irqlab::run

@@ -1,0 +1,24 @@
+// One run of a scenario: build the machine, run it, write the outputs, judge the result.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tools/scenario/scenario.hpp"
+
+namespace irqlab::run {
+
+struct Options {
+    std::string dmesg_path;       // --dmesg
+    std::string trace_text_path;  // --trace-text
+    bool summary = true;
+};
+
+// Exit codes: 0 the run met its expectations, 1 a bug or an unmet expectation, 2 bad
+// input (an output file that cannot be written).
+int run(const scenario::Scenario& sc, const Options& opt, std::ostream& out, std::ostream& err);
+
+}  // namespace irqlab::run

@@ -1,0 +1,294 @@
+#include <fstream>
+#include <sstream>
+
+#include "kernel/panic.hpp"
+#include "tools/scenario/scenario.hpp"
+
+namespace irqlab::scenario {
+
+namespace {
+
+constexpr int kCurrentVersion = 1;
+
+const std::vector<std::string> kTopKeys = {"irqlab", "name", "description", "machine", "sync",
+                                           "kthreads", "processes", "run", "expect"};
+const std::vector<std::string> kMachineKeys = {"cpus", "hz", "preemption", "nohz", "stack_size",
+                                               "softlockup_thresh", "costs"};
+const std::vector<std::string> kTaskKeys = {"name", "cpu", "policy", "priority", "nice", "start", "program"};
+const std::vector<std::string> kRunKeys = {"until", "seed"};
+const std::vector<std::string> kExpectKeys = {"bugs"};
+const std::vector<std::string> kOps = {"compute", "delay", "sleep", "usleep", "lock", "lock_irq", "lock_irqsave",
+                                       "lock_bh", "unlock", "unlock_irq", "unlock_irqrestore", "unlock_bh", "wait",
+                                       "complete", "complete_all", "yield", "print", "repeat", "exit"};
+
+struct Parser {
+    const Reader& r;
+    Scenario& sc;
+
+    void machine(const YAML::Node& m) {
+        r.keys(m, kMachineKeys, "machine");
+        kernel::Config& c = sc.machine;
+        if (m["cpus"]) c.cpus = static_cast<int>(r.integer(m["cpus"], "machine.cpus", 1, 256));
+        if (m["hz"]) {
+            std::string hz = r.choice(m["hz"], "machine.hz", {"100", "250", "300", "1000"});
+            c.hz = static_cast<unsigned>(std::stoul(hz));
+        }
+        if (m["preemption"]) {
+            std::string p = r.choice(m["preemption"], "machine.preemption", {"none", "voluntary", "full"});
+            c.preempt = p == "none" ? kernel::PreemptModel::None
+                        : p == "voluntary" ? kernel::PreemptModel::Voluntary
+                                           : kernel::PreemptModel::Full;
+        }
+        if (m["nohz"]) c.nohz_idle = r.boolean(m["nohz"], "machine.nohz");
+        if (m["stack_size"])
+            c.stack_size = r.bytes(m["stack_size"], "machine.stack_size", 64 * 1024, 64 * 1024 * 1024);
+        if (m["softlockup_thresh"])
+            c.softlockup_thresh = r.time(m["softlockup_thresh"], "machine.softlockup_thresh", sim::kNsPerMs, 3600 * sim::kNsPerSec);
+        if (const YAML::Node& costs = m["costs"]) {
+            r.expect_map(costs, "machine.costs");
+            std::vector<std::string> names;
+            for (const auto& e : kernel::cost_table()) names.emplace_back(e.name);
+            r.keys(costs, names, "machine.costs");
+            for (const auto& kv : costs)
+                c.costs.set(kv.first.as<std::string>(), r.time(kv.second, "a cost", 0, sim::kNsPerSec));
+        }
+    }
+
+    void sync(const YAML::Node& list) {
+        r.expect_seq(list, "sync");
+        for (const YAML::Node& item : list) {
+            r.keys(item, {"name", "type"}, "a sync object");
+            if (!item["name"]) r.fail(item, "a sync object needs a name");
+            if (!item["type"]) r.fail(item, "a sync object needs a type (spinlock, mutex or completion)");
+            SyncObject o;
+            o.name = r.str(item["name"], "name");
+            if (sc.find_sync(o.name)) r.fail(item["name"], "sync object '" + o.name + "' is declared twice");
+            std::string t = r.choice(item["type"], "type", {"spinlock", "mutex", "completion"});
+            o.type = t == "spinlock" ? SyncObject::Type::Spinlock
+                     : t == "mutex"  ? SyncObject::Type::Mutex
+                                     : SyncObject::Type::Completion;
+            sc.sync.push_back(o);
+        }
+    }
+
+    const SyncObject& sync_ref(const YAML::Node& n, const char* op) {
+        std::string name = r.str(n, op);
+        if (const SyncObject* o = sc.find_sync(name)) return *o;
+        std::vector<std::string> names;
+        for (const SyncObject& o : sc.sync) names.push_back(o.name);
+        std::string msg = std::string(op) + ": no sync object named '" + name + "'";
+        if (auto near = nearest(name, names)) msg += " (did you mean '" + *near + "'?)";
+        else msg += " (declare it under sync:)";
+        r.fail(n, msg);
+    }
+
+    std::vector<Op> program(const YAML::Node& list, bool kthread, int depth = 0) {
+        r.expect_seq(list, "program");
+        std::vector<Op> ops;
+        for (const YAML::Node& item : list) ops.push_back(op(item, kthread, depth));
+        return ops;
+    }
+
+    Op op(const YAML::Node& item, bool kthread, int depth) {
+        std::string name;
+        YAML::Node arg;
+        if (item.IsScalar()) {
+            name = item.Scalar();
+        } else if (item.IsMap() && item.size() == 1) {
+            name = item.begin()->first.as<std::string>();
+            arg = item.begin()->second;
+        } else {
+            r.fail(item, "a program step is one 'operation: argument' pair, like 'compute: 1ms'");
+        }
+        auto it = std::find(kOps.begin(), kOps.end(), name);
+        if (it == kOps.end()) {
+            std::string msg = "unknown operation '" + name + "'";
+            if (auto n = nearest(name, kOps)) msg += " (did you mean '" + *n + "'?)";
+            r.fail(item.IsMap() ? item.begin()->first : item, msg);
+        }
+        auto need_arg = [&] {
+            if (!arg.IsDefined() || arg.IsNull()) r.fail(item, "'" + name + "' needs an argument");
+        };
+        Op o{};
+        if (name == "compute" || name == "delay" || name == "sleep") {
+            need_arg();
+            o.kind = name == "compute" ? Op::Kind::Compute : name == "delay" ? Op::Kind::Delay : Op::Kind::Sleep;
+            o.time = r.time(arg, name.c_str(), 0, 3600 * sim::kNsPerSec);
+        } else if (name == "usleep") {
+            need_arg();
+            o.kind = Op::Kind::Usleep;
+            if (arg.IsSequence()) {
+                if (arg.size() != 2) r.fail(arg, "usleep takes [min, max]");
+                o.time = r.time(arg[0], "usleep min", 0, 3600 * sim::kNsPerSec);
+                o.time2 = r.time(arg[1], "usleep max", o.time, 3600 * sim::kNsPerSec);
+            } else {
+                o.time = o.time2 = r.time(arg, "usleep", 0, 3600 * sim::kNsPerSec);
+            }
+        } else if (name.rfind("lock", 0) == 0 || name.rfind("unlock", 0) == 0) {
+            need_arg();
+            if (!kthread) r.fail(item, "'" + name + "' takes a kernel lock: only kthreads do that");
+            const SyncObject& s = sync_ref(arg, name.c_str());
+            o.target = s.name;
+            static const std::vector<std::pair<std::string, Op::Kind>> kinds = {
+                {"lock", Op::Kind::Lock},           {"lock_irq", Op::Kind::LockIrq},
+                {"lock_irqsave", Op::Kind::LockIrqsave}, {"lock_bh", Op::Kind::LockBh},
+                {"unlock", Op::Kind::Unlock},       {"unlock_irq", Op::Kind::UnlockIrq},
+                {"unlock_irqrestore", Op::Kind::UnlockIrqrestore}, {"unlock_bh", Op::Kind::UnlockBh}};
+            for (const auto& [n, k] : kinds)
+                if (n == name) o.kind = k;
+            bool plain = o.kind == Op::Kind::Lock || o.kind == Op::Kind::Unlock;
+            if (s.type == SyncObject::Type::Completion) r.fail(arg, "'" + s.name + "' is a completion, not a lock");
+            if (s.type == SyncObject::Type::Mutex && !plain)
+                r.fail(item, "'" + s.name + "' is a mutex: use lock/unlock (" + name + " is for spinlocks)");
+        } else if (name == "wait" || name == "complete" || name == "complete_all") {
+            need_arg();
+            if (!kthread) r.fail(item, "'" + name + "' uses a kernel completion: only kthreads do that");
+            const SyncObject& s = sync_ref(arg, name.c_str());
+            if (s.type != SyncObject::Type::Completion) r.fail(arg, "'" + s.name + "' is not a completion");
+            o.kind = name == "wait" ? Op::Kind::Wait : name == "complete" ? Op::Kind::Complete : Op::Kind::CompleteAll;
+            o.target = s.name;
+        } else if (name == "print") {
+            need_arg();
+            o.kind = Op::Kind::Print;
+            o.target = r.str(arg, "print");
+        } else if (name == "repeat") {
+            need_arg();
+            if (depth > 8) r.fail(item, "repeat is nested too deeply");
+            r.keys(arg, {"times", "do"}, "repeat");
+            o.kind = Op::Kind::Repeat;
+            o.count = arg["times"] ? static_cast<int>(r.integer(arg["times"], "repeat.times", -1, 1'000'000'000)) : -1;
+            if (!arg["do"]) r.fail(arg, "repeat needs 'do:' with the steps to repeat");
+            o.body = program(arg["do"], kthread, depth + 1);
+        } else if (name == "yield") {
+            o.kind = Op::Kind::Yield;
+        } else if (name == "exit") {
+            o.kind = Op::Kind::Exit;
+        }
+        return o;
+    }
+
+    void tasks(const YAML::Node& list, bool kthread) {
+        const char* section = kthread ? "kthreads" : "processes";
+        r.expect_seq(list, section);
+        for (const YAML::Node& item : list) {
+            r.keys(item, kTaskKeys, kthread ? "a kthread" : "a process");
+            TaskSpec t;
+            t.kthread = kthread;
+            if (!item["name"]) r.fail(item, std::string(kthread ? "a kthread" : "a process") + " needs a name");
+            t.name = r.str(item["name"], "name");
+            if (t.name.size() > 15) r.fail(item["name"], "name '" + t.name + "' is longer than TASK_COMM_LEN-1 (15)");
+            for (const TaskSpec& other : sc.tasks)
+                if (other.name == t.name) r.fail(item["name"], "a task named '" + t.name + "' already exists");
+            if (item["cpu"])
+                t.cpu = static_cast<int>(r.integer(item["cpu"], "cpu", 0, sc.machine.cpus - 1));
+            if (item["policy"]) {
+                std::string p = r.choice(item["policy"], "policy", {"normal", "fifo", "rr"});
+                t.policy = p == "fifo" ? 1 : p == "rr" ? 2 : 0;
+            }
+            if (item["priority"]) {
+                if (t.policy == 0) r.fail(item["priority"], "priority is for policy fifo or rr (use nice for normal)");
+                t.priority = static_cast<int>(r.integer(item["priority"], "priority", 1, 99));
+            } else if (t.policy != 0) {
+                r.fail(item, "policy " + std::string(t.policy == 1 ? "fifo" : "rr") + " needs a priority (1-99)");
+            }
+            if (item["nice"]) t.nice = static_cast<int>(r.integer(item["nice"], "nice", -20, 19));
+            if (item["start"]) t.start = r.time(item["start"], "start");
+            if (!item["program"]) r.fail(item, "'" + t.name + "' needs a program");
+            t.program = program(item["program"], kthread);
+            sc.tasks.push_back(std::move(t));
+        }
+    }
+
+    void run(const YAML::Node& m) {
+        r.keys(m, kRunKeys, "run");
+        if (!m["until"]) r.fail(m, "run needs 'until', how long to simulate (like 100ms)");
+        sc.until = r.time(m["until"], "run.until", 1, 3600 * sim::kNsPerSec);
+        if (m["seed"]) sc.seed = r.u64(m["seed"], "run.seed");
+    }
+
+    void expect(const YAML::Node& m) {
+        r.keys(m, kExpectKeys, "expect");
+        if (const YAML::Node& bugs = m["bugs"]) {
+            r.expect_seq(bugs, "expect.bugs");
+            sc.expect.bugs_given = true;
+            std::vector<std::string> known(kernel::bug::kinds().begin(), kernel::bug::kinds().end());
+            for (const YAML::Node& b : bugs) {
+                std::string kind = r.str(b, "a bug kind");
+                if (std::find(known.begin(), known.end(), kind) == known.end()) {
+                    std::string msg = "unknown bug kind '" + kind + "'";
+                    if (auto n = nearest(kind, known)) msg += " (did you mean '" + *n + "'?)";
+                    r.fail(b, msg);
+                }
+                sc.expect.bugs.push_back(kind);
+            }
+        }
+    }
+};
+
+void apply_override(YAML::Node root, const std::string& assignment) {
+    auto eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0)
+        throw ScenarioError("--set " + assignment + ": expected key.path=value, like run.until=5ms");
+    std::string path = assignment.substr(0, eq);
+    std::string value = assignment.substr(eq + 1);
+    std::vector<std::string> parts;
+    std::stringstream ss(path);
+    for (std::string p; std::getline(ss, p, '.');) parts.push_back(p);
+    // Walk with a chain of nodes: yaml-cpp's operator[] on a copy creates the path.
+    std::vector<YAML::Node> chain{root};
+    for (std::size_t i = 0; i + 1 < parts.size(); ++i) chain.push_back(chain.back()[parts[i]]);
+    chain.back()[parts.back()] = YAML::Load(value);
+}
+
+}  // namespace
+
+const SyncObject* Scenario::find_sync(const std::string& n) const {
+    for (const SyncObject& o : sync)
+        if (o.name == n) return &o;
+    return nullptr;
+}
+
+Scenario parse(const YAML::Node& root, const std::string& file) {
+    Reader r(file);
+    Scenario sc;
+    sc.file = file;
+    if (!root.IsDefined() || root.IsNull()) r.fail(YAML::Mark::null_mark(), "the file is empty");
+    r.keys(root, kTopKeys, "the scenario");
+    if (!root["irqlab"]) r.fail(root, "missing 'irqlab: 1' (the format version) at the top");
+    int version = static_cast<int>(r.integer(root["irqlab"], "irqlab (the format version)", 1, 1000));
+    if (version != kCurrentVersion)
+        r.fail(root["irqlab"], "format version " + std::to_string(version) + " is not supported (this irqlab reads version 1)");
+    Parser p{r, sc};
+    sc.name = root["name"] ? r.str(root["name"], "name") : file;
+    if (root["description"]) sc.description = r.str(root["description"], "description");
+    if (root["machine"]) p.machine(root["machine"]);
+    if (root["sync"]) p.sync(root["sync"]);
+    if (root["kthreads"]) p.tasks(root["kthreads"], true);
+    if (root["processes"]) p.tasks(root["processes"], false);
+    if (!root["run"]) r.fail(root, "missing 'run:' with 'until' (how long to simulate)");
+    p.run(root["run"]);
+    if (root["expect"]) p.expect(root["expect"]);
+    return sc;
+}
+
+Scenario load_file(const std::string& path, const std::vector<std::string>& overrides) {
+    std::ifstream in(path);
+    if (!in) throw ScenarioError(path + ": cannot open the file");
+    YAML::Node root;
+    try {
+        root = YAML::Load(in);
+    } catch (const YAML::Exception& e) {
+        throw ScenarioError(path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1) +
+                            ": " + e.msg);
+    }
+    for (const std::string& o : overrides) {
+        try {
+            apply_override(root, o);
+        } catch (const YAML::Exception& e) {
+            throw ScenarioError("--set " + o + ": " + e.msg);
+        }
+    }
+    return parse(root, path);
+}
+
+}  // namespace irqlab::scenario

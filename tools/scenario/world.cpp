@@ -1,0 +1,180 @@
+#include "tools/scenario/world.hpp"
+
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+
+#include "kernel/kallsyms.hpp"
+#include "kernel/kernel.hpp"
+#include "kernel/sched/sched.hpp"
+#include "kernel/sched/spend.hpp"
+#include "kernel/sched/task.hpp"
+
+namespace irqlab::scenario {
+
+namespace {
+// A process's sleep is nanosleep(): an hrtimer with the default timer slack of a normal
+// task (50 us), so it ends between the time asked and 50 us later.
+constexpr sim::Time kTimerSlack = 50'000;
+}  // namespace
+
+struct World::Starter final : sim::Event {
+    Starter(World& w, const TaskSpec& s) : sim::Event("scenario: a task starts", sim::Priority::Stimulus), world(w), spec(s) {}
+    void process() override { world.start(spec); }
+    std::string describe() const override { return "scenario: start " + spec.name; }
+    World& world;
+    const TaskSpec& spec;
+};
+
+World::World(kernel::Kernel& k, const Scenario& sc) : k_(k), sc_(sc) {
+    for (const SyncObject& o : sc.sync) {
+        switch (o.type) {
+            case SyncObject::Type::Spinlock: {
+                auto mem = std::make_unique<unsigned char[]>(sizeof(spinlock_t));
+                static struct lock_class_key key;
+                __raw_spin_lock_init(&reinterpret_cast<spinlock_t*>(mem.get())->rlock, k.symbols().intern(o.name), &key);
+                objects_[o.name] = std::move(mem);
+                break;
+            }
+            case SyncObject::Type::Mutex: {
+                auto mem = std::make_unique<unsigned char[]>(sizeof(struct mutex));
+                static struct lock_class_key key;
+                __mutex_init(reinterpret_cast<struct mutex*>(mem.get()), k.symbols().intern(o.name), &key);
+                objects_[o.name] = std::move(mem);
+                break;
+            }
+            case SyncObject::Type::Completion: {
+                auto mem = std::make_unique<unsigned char[]>(sizeof(struct completion));
+                auto* c = reinterpret_cast<struct completion*>(mem.get());
+                c->done = 0;
+                static struct lock_class_key key;
+                __init_waitqueue_head(&c->wait, k.symbols().intern(o.name), &key);
+                objects_[o.name] = std::move(mem);
+                break;
+            }
+        }
+    }
+    for (const TaskSpec& spec : sc.tasks) {
+        starters_.push_back(std::make_unique<Starter>(*this, spec));
+        k.engine.schedule(*starters_.back(), spec.start);
+    }
+}
+
+World::~World() = default;
+
+void* World::object(const std::string& name) const { return objects_.at(name).get(); }
+
+void World::start(const TaskSpec& spec) {
+    kernel::Task& t = k_.create_task(spec.kthread ? kernel::TaskKind::Kthread : kernel::TaskKind::User, spec.name);
+    if (spec.kthread) t.ts.flags |= PF_KTHREAD;
+    const TaskSpec* sp = &spec;
+    t.body = [this, sp] { return run_program(*sp); };
+    if (spec.policy != SCHED_NORMAL)
+        k_.sched().set_scheduler(t, spec.policy, spec.priority);
+    else
+        k_.sched().set_nice(t, spec.nice);
+    if (spec.cpu >= 0) {
+        struct cpumask mask;
+        cpumask_clear(&mask);
+        cpumask_set_cpu(static_cast<unsigned>(spec.cpu), &mask);
+        k_.sched().set_affinity(t, mask);
+        t.ts.cpu = static_cast<unsigned>(spec.cpu);
+    }
+    k_.sched().wake_up_new_task(t);
+}
+
+int World::run_program(const TaskSpec& spec) {
+    kernel::Task& self = *k_.running();
+    if (!spec.kthread) self.frames.clear();  // a process starts in user mode
+    else self.frames.push_back({k_.symbols().intern(spec.name)});
+    bool exited = false;
+    run_ops(spec, spec.program, exited);
+    return 0;
+}
+
+void World::run_ops(const TaskSpec& spec, const std::vector<Op>& ops, bool& exited) {
+    kernel::Task& self = *k_.running();
+    for (const Op& op : ops) {
+        if (exited) return;
+        switch (op.kind) {
+            case Op::Kind::Compute:
+                if (!spec.kthread) self.in_user = true;
+                kernel::spend(op.time);
+                k_.running()->in_user = false;
+                break;
+            case Op::Kind::Delay:
+                if (!spec.kthread) kernel::spend(kernel::Cost::syscall);
+                kernel::spend(op.time);
+                break;
+            case Op::Kind::Sleep:
+                if (spec.kthread) {
+                    msleep(static_cast<unsigned>((op.time + sim::kNsPerMs - 1) / sim::kNsPerMs));
+                } else {
+                    // nanosleep(): syscall entry, then an hrtimer sleep.
+                    kernel::spend(kernel::Cost::syscall);
+                    self.frames = {{"entry_SYSCALL_64_after_hwframe"}, {"do_syscall_64"}, {"__x64_sys_nanosleep"}};
+                    sim::Time soft = k_.now() + op.time;
+                    while (k_.now() < soft) {
+                        __set_current_state(TASK_INTERRUPTIBLE);
+                        k_.sched().schedule(soft, soft + kTimerSlack);
+                    }
+                    __set_current_state(TASK_RUNNING);
+                    k_.running()->frames.clear();
+                }
+                break;
+            case Op::Kind::Usleep:
+                usleep_range(static_cast<unsigned long>(op.time / 1000), static_cast<unsigned long>(op.time2 / 1000));
+                break;
+            case Op::Kind::Lock:
+            case Op::Kind::Unlock: {
+                void* obj = object(op.target);
+                bool is_mutex = sc_.find_sync(op.target)->type == SyncObject::Type::Mutex;
+                if (op.kind == Op::Kind::Lock)
+                    is_mutex ? mutex_lock(static_cast<struct mutex*>(obj)) : spin_lock(static_cast<spinlock_t*>(obj));
+                else
+                    is_mutex ? mutex_unlock(static_cast<struct mutex*>(obj)) : spin_unlock(static_cast<spinlock_t*>(obj));
+                break;
+            }
+            case Op::Kind::LockIrq: spin_lock_irq(static_cast<spinlock_t*>(object(op.target))); break;
+            case Op::Kind::UnlockIrq: spin_unlock_irq(static_cast<spinlock_t*>(object(op.target))); break;
+            case Op::Kind::LockBh: spin_lock_bh(static_cast<spinlock_t*>(object(op.target))); break;
+            case Op::Kind::UnlockBh: spin_unlock_bh(static_cast<spinlock_t*>(object(op.target))); break;
+            case Op::Kind::LockIrqsave: {
+                auto* l = static_cast<spinlock_t*>(object(op.target));
+                unsigned long flags;
+                spin_lock_irqsave(l, flags);
+                irq_flags_[l] = flags;
+                break;
+            }
+            case Op::Kind::UnlockIrqrestore: {
+                auto* l = static_cast<spinlock_t*>(object(op.target));
+                spin_unlock_irqrestore(l, irq_flags_[l]);
+                break;
+            }
+            case Op::Kind::Wait: wait_for_completion(static_cast<struct completion*>(object(op.target))); break;
+            case Op::Kind::Complete: complete(static_cast<struct completion*>(object(op.target))); break;
+            case Op::Kind::CompleteAll: complete_all(static_cast<struct completion*>(object(op.target))); break;
+            case Op::Kind::Yield:
+                if (!spec.kthread) kernel::spend(kernel::Cost::syscall);
+                yield();
+                break;
+            case Op::Kind::Print: printk(KERN_INFO "%s: %s\n", spec.name.c_str(), op.target.c_str()); break;
+            case Op::Kind::Repeat:
+                for (int i = 0; op.count < 0 || i < op.count; ++i) {
+                    run_ops(spec, op.body, exited);
+                    if (exited) return;
+                    // A loop of zero-time steps still advances: every pass costs 1 ns.
+                    kernel::spend(1);
+                }
+                break;
+            case Op::Kind::Exit:
+                exited = true;
+                return;
+        }
+    }
+}
+
+}  // namespace irqlab::scenario
