@@ -5,11 +5,6 @@
 
 namespace irqlab::sim {
 
-void Engine::schedule(Event& e, Time when) {
-    assert(when >= now_ && "events cannot be scheduled in the past");
-    assert(!e.scheduled() && "event already scheduled; use reschedule()");
-    queue_.push(e, when);
-}
 
 void Engine::reschedule(Event& e, Time when) {
     assert(when >= now_);
@@ -21,15 +16,6 @@ void Engine::deschedule(Event& e) {
     if (e.scheduled()) queue_.remove(e);
 }
 
-bool Engine::step() {
-    if (queue_.empty()) return false;
-    Event& e = queue_.pop();
-    assert(e.when() >= now_);
-    now_ = e.when();
-    ++processed_;
-    e.process();
-    return true;
-}
 
 namespace {
 // Marks the end of run_until(): at the lowest priority, so everything due at the limit

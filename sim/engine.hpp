@@ -5,6 +5,7 @@
 // one path (as in SimPy).
 #pragma once
 
+#include <cassert>
 #include <cstdint>
 #include <string>
 
@@ -57,5 +58,21 @@ private:
     std::uint64_t processed_ = 0;
     bool stop_requested_ = false;
 };
+
+inline void Engine::schedule(Event& e, Time when) {
+    assert(when >= now_ && "events cannot be scheduled in the past");
+    assert(!e.scheduled() && "event already scheduled; use reschedule()");
+    queue_.push(e, when);
+}
+
+inline bool Engine::step() {
+    if (queue_.empty()) return false;
+    Event& e = queue_.pop();
+    assert(e.when() >= now_);
+    now_ = e.when();
+    ++processed_;
+    e.process();
+    return true;
+}
 
 }  // namespace irqlab::sim

@@ -41,7 +41,9 @@ class EventQueue;
 class Event {
 public:
     explicit Event(const char* description, Priority priority = Priority::Cpu)
-        : description_(description), priority_(priority) {}
+        : description_(description),
+          priority_(priority),
+          priority_key_(static_cast<std::uint64_t>(static_cast<int>(priority) + 128) << 56) {}
     Event(const Event&) = delete;
     Event& operator=(const Event&) = delete;
     virtual ~Event();
@@ -61,6 +63,7 @@ private:
 
     const char* description_;
     Priority priority_;
+    std::uint64_t priority_key_;  // the priority in the top byte of the queue's order key
     std::uint32_t heap_index_ = kNotScheduled;
     Time when_ = 0;
     std::uint64_t order_ = 0;  // priority and insertion sequence, packed for one compare

@@ -32,18 +32,6 @@ EventQueue::~EventQueue() {
     }
 }
 
-void EventQueue::push(Event& e, Time when) {
-    assert(!e.scheduled());
-    // Priority in the top byte, then a 56-bit insertion sequence: one integer compare
-    // breaks ties by priority first and FIFO second.
-    auto prio = static_cast<std::uint64_t>(static_cast<int>(e.priority_) + 128);
-    e.when_ = when;
-    e.order_ = (prio << 56) | next_sequence_++;
-    e.queue_ = this;
-    heap_.push_back(Slot{when, e.order_, &e});
-    e.heap_index_ = static_cast<std::uint32_t>(heap_.size() - 1);
-    sift_up(e.heap_index_);
-}
 
 void EventQueue::remove(Event& e) {
     assert(e.scheduled() && e.queue_ == this);
@@ -59,23 +47,7 @@ void EventQueue::remove(Event& e) {
         sift_down(i);
 }
 
-Event& EventQueue::pop() {
-    assert(!heap_.empty());
-    Event& e = *heap_.front().event;
-    remove(e);
-    return e;
-}
 
-void EventQueue::sift_up(std::uint32_t i) {
-    Slot s = heap_[i];
-    while (i > 0) {
-        std::uint32_t parent = (i - 1) / 2;
-        if (!before(s, heap_[parent])) break;
-        place(i, heap_[parent]);
-        i = parent;
-    }
-    place(i, s);
-}
 
 void EventQueue::sift_down(std::uint32_t i) {
     Slot s = heap_[i];

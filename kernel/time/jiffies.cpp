@@ -29,7 +29,7 @@ u64 jiffies_to_nsecs(const unsigned long j) { return static_cast<u64>(j) * (NSEC
 
 // Rounds up, as every variant of _msecs_to_jiffies() does: a timeout never comes early.
 unsigned long msecs_to_jiffies(const unsigned int m) {
-    if (static_cast<long>(m) > static_cast<long>(MAX_JIFFY_OFFSET / irqlab_hz) * MSEC_PER_SEC) return MAX_JIFFY_OFFSET;
+    if (static_cast<int>(m) < 0) return MAX_JIFFY_OFFSET;  // negative: an infinite timeout
     return (static_cast<unsigned long>(m) * irqlab_hz + MSEC_PER_SEC - 1) / MSEC_PER_SEC;
 }
 

@@ -203,3 +203,39 @@ TEST_CASE("sched_switch marks a preempted task R+ and a sleeping one S or D") {
     CHECK(c.states[0] == 0x100);  // TASK_REPORT_MAX: preempted, printed R+
     CHECK(c.states[1] == TASK_UNINTERRUPTIBLE);
 }
+
+TEST_CASE("a 256-CPU machine boots and runs a task on every CPU") {
+    test::Machine m(test::config(256));
+    int ran = 0;
+    for (int c = 0; c < 256; ++c)
+        m.kthread("t" + std::to_string(c), [&] {
+            kernel::spend(10_us);
+            ++ran;
+            return 0;
+        }, c);
+    m.run_until(1_ms);
+    CHECK(ran == 256);
+}
+
+TEST_CASE("with preemption voluntary, cond_resched lets a woken RT task in") {
+    kernel::Config c = test::config();
+    c.preempt = kernel::PreemptModel::Voluntary;
+    test::Machine m(c);
+    sim::Time rt_start = 0;
+    m.kthread("normal", [&] {
+        for (int i = 0; i < 50; ++i) {
+            kernel::spend(100_us);
+            cond_resched();
+        }
+        return 0;
+    });
+    m.at(1_ms, [&] {
+        m.kthread("rt", [&] {
+            rt_start = m.now();
+            return 0;
+        }, -1, SCHED_FIFO, 50);
+    });
+    m.run_until(20_ms);
+    CHECK(rt_start >= 1_ms);
+    CHECK(rt_start < 1_ms + 110_us);  // at the next cond_resched()
+}

@@ -107,3 +107,19 @@ TEST_CASE("spin_unlock_bh runs the softirqs raised while the lock was held") {
     CHECK_FALSE(ran_inside);
     CHECK(g_ran);
 }
+
+TEST_CASE("spin_trylock takes a free lock and fails on a held one without spinning") {
+    test::Machine m;
+    int first = -1, second = -1;
+    m.kthread("t", [&] {
+        DEFINE_SPINLOCK(l);
+        first = spin_trylock(&l);
+        second = spin_trylock(&l);
+        spin_unlock(&l);
+        return 0;
+    });
+    m.run_until(1_ms);
+    CHECK(first == 1);
+    CHECK(second == 0);
+    CHECK(m.k.bugs().total() == 0);
+}

@@ -2,6 +2,8 @@
 // switches. Run with tools/bench/run.sh, which reports medians.
 #include <benchmark/benchmark.h>
 
+#include <queue>
+
 #include "sim/engine.hpp"
 #include "sim/fiber.hpp"
 
@@ -34,6 +36,33 @@ void BM_EventChain(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * n);
 }
 BENCHMARK(BM_EventChain)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+// The reference: a bare binary-heap loop of PODs with no engine around it (what the
+// peers' raw.cpp does), so the engine can be quoted as a ratio on a noisy machine.
+void BM_BareHeapChain(benchmark::State& state) {
+    struct Ev {
+        Time t;
+        std::uint64_t seq;
+        bool operator<(const Ev& o) const { return t != o.t ? t > o.t : seq > o.seq; }
+    };
+    const std::int64_t n = state.range(0);
+    for (auto _ : state) {
+        std::priority_queue<Ev> q;
+        std::uint64_t seq = 0;
+        q.push({0, seq++});
+        std::int64_t left = n;
+        Time now = 0;
+        while (!q.empty()) {
+            Ev e = q.top();
+            q.pop();
+            now = e.t;
+            if (--left > 0) q.push({now + 10, seq++});
+        }
+        benchmark::DoNotOptimize(now);
+    }
+    state.SetItemsProcessed(state.iterations() * n);
+}
+BENCHMARK(BM_BareHeapChain)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
 // The same with 64 other events pending, as in a machine with many devices and CPUs.
 void BM_EventChainDeepQueue(benchmark::State& state) {
