@@ -18,7 +18,7 @@ namespace irqlab::kernel {
 namespace {
 constexpr const char* kRelease = "6.12.117-irqlab";
 constexpr const char* kVersion = "#1";
-constexpr const char* kHardware = "irqlab virtual machine";
+constexpr const char* kHardwareLine = "Hardware name: irqlab virtual machine";
 
 struct TaintFlag {
     char c_true, c_false;
@@ -95,7 +95,7 @@ void dump_stack(Kernel& k, std::initializer_list<const char*> extra, Task* task)
                   t ? t->comm() : "swapper", k.bugs().print_tainted(false).c_str(), kRelease, kVersion);
     printk_emit(k, LOGLEVEL_WARNING, line);
     if (k.bugs().taint) printk_emit(k, LOGLEVEL_WARNING, k.bugs().print_tainted(true));
-    printk_emit(k, LOGLEVEL_WARNING, std::string("Hardware name: ") + kHardware);
+    printk_emit(k, LOGLEVEL_WARNING, kHardwareLine);
     printk_emit(k, LOGLEVEL_WARNING, "Call Trace:");
     // Innermost first. Frames on the interrupt stack sit between <IRQ> and </IRQ>; the
     // task's own frames between <TASK> and </TASK>.

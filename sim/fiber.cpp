@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <boost/context/fiber.hpp>
 #include <boost/context/stack_context.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -20,6 +21,10 @@
 namespace ctx = boost::context;
 
 namespace irqlab::sim {
+
+struct Fiber::Cont {
+    ctx::fiber f;
+};
 
 namespace {
 
@@ -186,7 +191,7 @@ struct FiberEntry {
     }
     static ctx::fiber run(Fiber* self, ctx::fiber&& caller) {
         after_switch(self);
-        t_from->cont_ = std::move(caller);
+        t_from->cont_->f = std::move(caller);
         Fiber* next = nullptr;
         if (!self->kill_requested_) {
             try {
@@ -205,11 +210,11 @@ struct FiberEntry {
         t_current = next;
         // nullptr: this fiber's fake stack can be released, it never comes back.
         before_switch(nullptr, next->stack_bottom_, next->stack_bytes_);
-        return std::move(next->cont_);
+        return std::move(next->cont_->f);
     }
 };
 
-Fiber::Fiber() : name_("main") { started_ = true; }
+Fiber::Fiber() : name_("main"), cont_(std::make_unique<Cont>()) { started_ = true; }
 
 Fiber::Fiber(std::string name, std::size_t stack_size, Body body)
     : name_(std::move(name)), stack_size_(stack_size), body_(std::move(body)) {
@@ -219,13 +224,14 @@ Fiber::Fiber(std::string name, std::size_t stack_size, Body body)
     stack_bytes_ = sc.size;
     stack_bottom_ = static_cast<char*>(sc.sp) - sc.size;
     guard_ = static_cast<const char*>(stack_bottom_) - page_size();
-    cont_ = ctx::fiber(std::allocator_arg, ctx::preallocated(sc.sp, sc.size, sc), alloc,
-                       [this](ctx::fiber&& caller) { return FiberEntry::run(this, std::move(caller)); });
+    cont_ = std::make_unique<Cont>();
+    cont_->f = ctx::fiber(std::allocator_arg, ctx::preallocated(sc.sp, sc.size, sc), alloc,
+                          [this](ctx::fiber&& caller) { return FiberEntry::run(this, std::move(caller)); });
 }
 
 Fiber::~Fiber() {
     if (this == &main()) return;
-    if (!finished_ && cont_) kill();
+    if (!finished_ && cont_->f) kill();
 }
 
 Fiber& Fiber::main() {
@@ -241,7 +247,7 @@ Fiber& Fiber::current() {
 void Fiber::switch_to(Fiber& target) {
     Fiber* from = &current();
     if (&target == from) return;
-    if (!target.cont_) {
+    if (!target.cont_->f) {
         std::fprintf(stderr, "irqlab: internal error: switch to fiber \"%s\" that %s\n",
                      target.name_.c_str(), target.finished_ ? "has finished" : "is running");
         std::abort();
@@ -250,16 +256,16 @@ void Fiber::switch_to(Fiber& target) {
     t_from = from;
     t_current = &target;
     before_switch(&from->fake_stack_, target.stack_bottom_, target.stack_bytes_);
-    ctx::fiber caller = std::move(target.cont_).resume();
+    ctx::fiber caller = std::move(target.cont_->f).resume();
     // Back in `from`: whoever switched here is t_from; keep its context to resume it later.
     FiberEntry::after_switch(from);
-    t_from->cont_ = std::move(caller);
+    t_from->cont_->f = std::move(caller);
     t_current = from;
     if (from->kill_requested_ && from != &main()) throw FiberKilled{};
 }
 
 void Fiber::kill() {
-    if (this == &current() || finished_ || !cont_) return;
+    if (this == &current() || finished_ || !cont_->f) return;
     kill_requested_ = true;
     killer_ = &current();
     switch_to(*this);

@@ -14,10 +14,9 @@
 // that exception except the fiber's entry (catch (...) must rethrow FiberKilled).
 #pragma once
 
-#include <boost/context/fiber.hpp>
-
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace irqlab::sim {
@@ -33,6 +32,7 @@ public:
 
     Fiber(std::string name, std::size_t stack_size, Body body);
     Fiber(const Fiber&) = delete;
+    Fiber(Fiber&&) = delete;
     Fiber& operator=(const Fiber&) = delete;
     ~Fiber();  // kills the fiber first if it has started and not finished
 
@@ -62,7 +62,10 @@ private:
     std::string name_;
     std::size_t stack_size_ = 0;
     Body body_;
-    boost::context::fiber cont_;  // this fiber's saved context while it is suspended
+    // This fiber's saved boost::context::fiber while it is suspended (behind a pointer so
+    // that this header, included everywhere, does not pull in Boost).
+    struct Cont;
+    std::unique_ptr<Cont> cont_;
     bool started_ = false;
     bool finished_ = false;
     bool kill_requested_ = false;
