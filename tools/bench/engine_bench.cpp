@@ -2,6 +2,8 @@
 // switches. Run with tools/bench/run.sh, which reports medians.
 #include <benchmark/benchmark.h>
 
+#include <boost/context/fiber.hpp>
+
 #include <queue>
 
 #include "sim/engine.hpp"
@@ -97,6 +99,25 @@ void BM_FiberSwitch(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations() * rounds * 2);
 }
 BENCHMARK(BM_FiberSwitch)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
+
+// The reference: Boost.Context's fiber alone, ping-ponging the same way.
+void BM_BoostFiberSwitch(benchmark::State& state) {
+    namespace ctx = boost::context;
+    const std::int64_t rounds = state.range(0);
+    static volatile std::int64_t sink = 0;
+    for (auto _ : state) {
+        ctx::fiber f{[](ctx::fiber&& caller) {
+            for (;;) {
+                sink = sink + 1;
+                caller = std::move(caller).resume();
+            }
+            return std::move(caller);
+        }};
+        for (std::int64_t i = 0; i < rounds; ++i) f = std::move(f).resume();
+    }
+    state.SetItemsProcessed(state.iterations() * rounds * 2);
+}
+BENCHMARK(BM_BoostFiberSwitch)->Arg(1'000'000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -17,5 +17,6 @@ for name, b in med.items():
 if "BM_EventChain/1000000" in med and "BM_BareHeapChain/1000000" in med:
     chain, bare = rate("BM_EventChain/1000000"), rate("BM_BareHeapChain/1000000")
     print(f"event chain vs bare heap loop: {chain / bare:.2f}x ({1e9 / chain:.1f} ns vs {1e9 / bare:.1f} ns per event)")
-if "BM_FiberSwitch/1000000" in med:
-    print(f"fiber switch: {1e9 / rate('BM_FiberSwitch/1000000'):.1f} ns")
+if "BM_FiberSwitch/1000000" in med and "BM_BoostFiberSwitch/1000000" in med:
+    ours, boost = 1e9 / rate("BM_FiberSwitch/1000000"), 1e9 / rate("BM_BoostFiberSwitch/1000000")
+    print(f"fiber switch: {ours:.1f} ns, {ours / boost:.2f}x Boost.Context's own ({boost:.1f} ns)")
