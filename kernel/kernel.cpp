@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "kernel/arch/x86/io_apic.hpp"
+#include "kernel/irq/irq.hpp"
 #include "kernel/kallsyms.hpp"
 #include "kernel/locking/spinlock.hpp"
 #include "kernel/mm/slab.hpp"
@@ -63,6 +65,13 @@ Kernel::Kernel(sim::Simulator& s, Config cfg) : sim(s), engine(s.engine()), conf
     sched_ = std::make_unique<Scheduler>(*this);
     locking_ = std::make_unique<Locking>();
     watchdog_ = std::make_unique<Watchdog>(*this);
+    ioapic_ = std::make_unique<IoApic>(*this);
+    irqs_ = std::make_unique<Irqs>(*this);
+    // A level vector's EOI is broadcast to the IO-APIC (it clears the pin's Remote IRR).
+    for (auto& c : cpus_) c->lapic.on_level_eoi = [this](int vector) { ioapic_->eoi(vector); };
+    irqs_->force_threads = config.threadirqs;
+    irqs_->irqfixup = config.irqpoll ? 2 : config.irqfixup ? 1 : 0;
+    irqs_->setup_ioapic(config.irq_level);
 }
 
 Kernel::~Kernel() {
@@ -119,6 +128,7 @@ Task* Kernel::find_task(std::string_view comm) const {
 }
 
 void Kernel::boot() {
+    irqs_->boot_messages();
     softirq_init(*this);
     for (int i = 0; i < nr_cpus(); ++i) {
         Cpu& cpu = *cpus_[static_cast<std::size_t>(i)];

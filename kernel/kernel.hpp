@@ -28,6 +28,9 @@ class Softirqs;
 class Watchdog;
 class Scheduler;
 struct Locking;
+class Irqs;
+class IoApic;
+class IoBus;
 
 class Kernel {
 public:
@@ -63,6 +66,13 @@ public:
     Softirqs& softirqs() { return *softirqs_; }
     Scheduler& sched() { return *sched_; }
     Locking& locking() { return *locking_; }
+    Irqs& irqs() { return *irqs_; }
+
+    // The machine around the CPUs: the IO-APIC, and the bus that port I/O, MMIO and DMA
+    // reach (devices/bus provides it; nullptr until a machine attaches one).
+    IoApic& ioapic() { return *ioapic_; }
+    IoBus* iobus() const { return iobus_; }
+    void attach_bus(IoBus* bus) { iobus_ = bus; }
 
     // Loaded modules (by KBUILD_MODNAME).
     std::vector<std::string> modules;
@@ -112,6 +122,9 @@ private:
     std::unique_ptr<Scheduler> sched_;
     std::unique_ptr<Locking> locking_;
     std::unique_ptr<Watchdog> watchdog_;
+    std::unique_ptr<IoApic> ioapic_;
+    std::unique_ptr<Irqs> irqs_;
+    IoBus* iobus_ = nullptr;
 };
 
 }  // namespace irqlab::kernel

@@ -43,6 +43,8 @@ const std::vector<std::string_view>& bug::kinds() {
         kSleepInAtomic, kSchedulingWhileAtomic, kSoftLockup, kHardLockup, kWarning, kKernelBug, kInvalidFree, kPanic,
         "spinlock bad magic", "spinlock recursion", "spinlock cpu recursion", "spinlock already unlocked",
         "spinlock wrong owner", "spinlock wrong CPU",
+        "Unbalanced enable for IRQ", "Trying to free already-free IRQ", "Trying to free IRQ from IRQ context",
+        "nobody cared", "bogus return value",
     };
     return all;
 }

@@ -295,7 +295,7 @@ void Scheduler::resched_curr(Cpu& cpu) {
         return;
     }
     // smp_send_reschedule(): the target learns through an interrupt.
-    cpu.ipi_arrives(x86::RESCHEDULE_VECTOR, k_.now() + k_.config.costs[Cost::ipi_latency], k_.current_cause());
+    cpu.apic_message(x86::RESCHEDULE_VECTOR, false, k_.now() + k_.config.costs[Cost::ipi_latency], k_.current_cause());
 }
 
 bool Scheduler::try_to_wake_up(Task& p, unsigned int state) {

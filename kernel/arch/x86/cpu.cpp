@@ -19,7 +19,7 @@ const char* cpu_time_name(CpuTime t) {
     return "?";
 }
 
-Cpu::Cpu(Kernel& k, int i) : kernel(k), id(i), lapic(*this), resume_(*this), ipi_event_(*this) {}
+Cpu::Cpu(Kernel& k, int i) : kernel(k), id(i), lapic(*this), resume_(*this), message_event_(*this) {}
 
 CpuTime Cpu::current_time_class() const {
     if (preempt_count & HARDIRQ_MASK) return CpuTime::Irq;
@@ -102,22 +102,22 @@ namespace irqlab::kernel {
 
 void Cpu::start() { kernel.engine.schedule(resume_, kernel.now()); }
 
-void Cpu::ipi_arrives(int vector, sim::Time at, std::uint64_t cause) {
-    auto it = ipis_.end();
-    while (it != ipis_.begin() && std::prev(it)->at > at) --it;  // keep arrival order
-    ipis_.insert(it, PendingIpi{at, vector, cause});
-    if (!ipi_event_.scheduled() || ipi_event_.when() > ipis_.front().at)
-        kernel.engine.reschedule(ipi_event_, ipis_.front().at);
+void Cpu::apic_message(int vector, bool level, sim::Time at, std::uint64_t cause) {
+    auto it = messages_.end();
+    while (it != messages_.begin() && std::prev(it)->at > at) --it;  // keep arrival order
+    messages_.insert(it, Message{at, vector, level, cause});
+    if (!message_event_.scheduled() || message_event_.when() > messages_.front().at)
+        kernel.engine.reschedule(message_event_, messages_.front().at);
 }
 
-void Cpu::IpiEvent::process() {
+void Cpu::MessageEvent::process() {
     sim::Time now = cpu_.kernel.now();
-    while (!cpu_.ipis_.empty() && cpu_.ipis_.front().at <= now) {
-        PendingIpi ipi = cpu_.ipis_.front();
-        cpu_.ipis_.pop_front();
-        cpu_.lapic.accept_message(ipi.vector, false, ipi.cause);
+    while (!cpu_.messages_.empty() && cpu_.messages_.front().at <= now) {
+        Message m = cpu_.messages_.front();
+        cpu_.messages_.pop_front();
+        cpu_.lapic.accept_message(m.vector, m.level, m.cause);
     }
-    if (!cpu_.ipis_.empty()) cpu_.kernel.engine.schedule(*this, cpu_.ipis_.front().at);
+    if (!cpu_.messages_.empty()) cpu_.kernel.engine.schedule(*this, cpu_.messages_.front().at);
 }
 
 }  // namespace irqlab::kernel

@@ -94,8 +94,9 @@ public:
     };
     std::array<VectorSlot, 256> vectors{};
 
-    // --- IPIs on their way to this CPU ---
-    void ipi_arrives(int vector, sim::Time at, std::uint64_t cause = 0);
+    // --- messages on their way to this CPU's local APIC (IPIs, IO-APIC, MSI) ---
+    // `level`: a level-triggered IO-APIC vector (its EOI is broadcast back).
+    void apic_message(int vector, bool level, sim::Time at, std::uint64_t cause = 0);
     // smp_call_function*(): functions queued for this CPU's call-function IPI.
     struct CallSingleData {
         void (*func)(void* info);
@@ -136,9 +137,9 @@ private:
         Cpu& cpu_;
     };
 
-    class IpiEvent final : public sim::Event {
+    class MessageEvent final : public sim::Event {
     public:
-        explicit IpiEvent(Cpu& cpu) : sim::Event("cpu: IPI arrives", sim::Priority::Delivery), cpu_(cpu) {}
+        explicit MessageEvent(Cpu& cpu) : sim::Event("lapic: a message arrives", sim::Priority::Delivery), cpu_(cpu) {}
         void process() override;
 
     private:
@@ -149,13 +150,14 @@ private:
     sim::Time wait_start_ = 0;
     CpuTime wait_class_ = CpuTime::Idle;
     ResumeEvent resume_;
-    IpiEvent ipi_event_;
-    struct PendingIpi {
+    MessageEvent message_event_;
+    struct Message {
         sim::Time at;
         int vector;
+        bool level;
         std::uint64_t cause;
     };
-    std::deque<PendingIpi> ipis_;  // in arrival order
+    std::deque<Message> messages_;  // in arrival order
 };
 
 }  // namespace irqlab::kernel

@@ -91,6 +91,17 @@ void dispatch(Cpu& cpu, int vector) {
 
 }  // namespace
 
+namespace {
+// VECTOR_SHUTDOWN: a freed vector. An interrupt already on its way finds it, the slot
+// becomes unused, and the EOI is all that happens (call_irq_handler()'s reevaluation).
+void vector_shutdown(Cpu& cpu, int vector, void*) {
+    clear_vector_handler(cpu, vector);
+    cpu.lapic.eoi();
+}
+}  // namespace
+
+void set_vector_shutdown(Cpu& cpu, int vector) { cpu.vectors[static_cast<std::size_t>(vector)] = {vector_shutdown, nullptr}; }
+
 void set_vector_handler(Cpu& cpu, int vector, VectorHandler handler, void* ctx) {
     cpu.vectors[static_cast<std::size_t>(vector)] = {handler, ctx};
 }

@@ -13,6 +13,8 @@ using VectorHandler = void (*)(Cpu& cpu, int vector, void* ctx);
 
 void set_vector_handler(Cpu& cpu, int vector, VectorHandler handler, void* ctx);
 void clear_vector_handler(Cpu& cpu, int vector);
+// A vector given back while an interrupt on it may still be in flight.
+void set_vector_shutdown(Cpu& cpu, int vector);
 
 // Takes `vector` on `cpu` (its IF is set and the LAPIC lets it through): entry cost,
 // irq_enter, the vector's handler, irq_exit (softirqs), exit cost, and the preemption check

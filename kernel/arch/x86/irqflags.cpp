@@ -97,8 +97,8 @@ int smp_call_function_single(int cpu, smp_call_func_t func, void* info, int wait
     auto* csd = new irqlab::kernel::Cpu::CallSingleData{func, info, false, !wait};
     irqlab::kernel::Cpu& target = k.cpu(cpu);
     target.call_queue.push_back(csd);
-    target.ipi_arrives(irqlab::kernel::x86::CALL_FUNCTION_SINGLE_VECTOR,
-                       k.now() + k.config.costs[irqlab::kernel::Cost::ipi_latency], k.current_cause());
+    target.apic_message(irqlab::kernel::x86::CALL_FUNCTION_SINGLE_VECTOR, false,
+                        k.now() + k.config.costs[irqlab::kernel::Cost::ipi_latency], k.current_cause());
     if (wait) {
         irqlab::kernel::spin_until([csd] { return csd->done; });
         delete csd;

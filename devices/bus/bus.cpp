@@ -1,0 +1,166 @@
+#include "devices/bus/bus.hpp"
+
+#include <cstring>
+
+#include "kernel/arch/x86/io_apic.hpp"
+#include "kernel/kallsyms.hpp"
+#include "kernel/kernel.hpp"
+
+namespace irqlab::dev {
+
+Bus::Bus(kernel::Kernel& k, kernel::IoApic& ioapic) : k_(k), ioapic_(ioapic) {}
+Bus::~Bus() = default;
+
+sim::Time Bus::now() const { return k_.now(); }
+
+// --- register windows ----------------------------------------------------------------
+
+void Bus::map_ports(std::uint16_t base, std::uint16_t size, RegisterWindow* w, std::string owner) {
+    ports_[base] = Window{base, size, w, std::move(owner)};
+}
+
+void Bus::map_mmio(std::uint64_t base, std::uint64_t size, RegisterWindow* w, std::string owner) {
+    mmio_[base] = Window{base, size, w, std::move(owner)};
+}
+
+void Bus::unmap(RegisterWindow* w) {
+    for (auto* m : {&ports_, &mmio_})
+        for (auto it = m->begin(); it != m->end();) it = it->second.w == w ? m->erase(it) : std::next(it);
+}
+
+std::uint64_t Bus::allocate_mmio(std::uint64_t size) {
+    std::uint64_t base = next_mmio_;
+    next_mmio_ += (size + 0xfff) & ~std::uint64_t{0xfff};
+    return base;
+}
+
+const Bus::Window* Bus::find(const std::map<std::uint64_t, Window>& m, std::uint64_t addr) {
+    auto it = m.upper_bound(addr);
+    if (it == m.begin()) return nullptr;
+    --it;
+    return addr < it->second.base + it->second.size ? &it->second : nullptr;
+}
+
+// An access nothing answers reads all ones (a floating bus) and writes go nowhere.
+std::uint64_t Bus::port_read(std::uint16_t port, int size) {
+    const Window* w = find(ports_, port);
+    if (!w) return size == 1 ? 0xff : size == 2 ? 0xffff : 0xffffffffULL;
+    return w->w->read(port - w->base, size);
+}
+
+void Bus::port_write(std::uint16_t port, std::uint64_t value, int size) {
+    if (const Window* w = find(ports_, port)) w->w->write(port - w->base, value, size);
+}
+
+std::uint64_t Bus::mmio_read(std::uint64_t addr, int size) {
+    const Window* w = find(mmio_, addr);
+    if (!w) return size == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * size)) - 1;
+    return w->w->read(addr - w->base, size);
+}
+
+void Bus::mmio_write(std::uint64_t addr, std::uint64_t value, int size) {
+    if (const Window* w = find(mmio_, addr)) w->w->write(addr - w->base, value, size);
+}
+
+// --- interrupt lines -----------------------------------------------------------------
+
+IrqOutput& Bus::connect_irq(int gsi, const std::string& device) {
+    outputs_.push_back(std::make_unique<IrqOutput>(*this, gsi, device));
+    return *outputs_.back();
+}
+
+bool Bus::line_asserted(int gsi) const {
+    for (const auto& o : outputs_)
+        if (o->gsi() == gsi && o->asserted()) return true;
+    return false;
+}
+
+void IrqOutput::set(bool asserted) {
+    if (asserted == asserted_) return;
+    asserted_ = asserted;
+    bus_.output_changed(*this);
+}
+
+void IrqOutput::pulse() { bus_.output_pulsed(*this); }
+
+std::uint64_t Bus::trace_line(const IrqOutput& out, int level) {
+    if (!k_.tracing()) return k_.current_cause();
+    sim::TraceRecord r;
+    r.str[0] = k_.symbols().intern(out.device());
+    r.str[1] = k_.symbols().intern("gsi" + std::to_string(out.gsi()));
+    r.arg[0] = level;
+    r.arg[1] = out.gsi();
+    return k_.emit(kernel::trace::Ev::irqlab_line, r);
+}
+
+void Bus::output_changed(IrqOutput& out) {
+    // Wired-OR: the line follows the OR of its outputs.
+    bool level = line_asserted(out.gsi());
+    std::uint64_t cause = trace_line(out, out.asserted() ? 1 : 0);
+    ioapic_.set_input(out.gsi(), level, cause);
+}
+
+void Bus::output_pulsed(IrqOutput& out) {
+    ioapic_.pulse_input(out.gsi(), trace_line(out, 2));
+}
+
+// --- MSI -----------------------------------------------------------------------------
+
+void Bus::msi_send(const MsiMessage& msg, const std::string& device) {
+    if (!msg.enabled) return;
+    int dest = static_cast<int>((msg.address >> 12) & 0xff);
+    int vector = static_cast<int>(msg.data & 0xff);
+    std::uint64_t cause = k_.current_cause();
+    if (k_.tracing()) {
+        sim::TraceRecord r;
+        r.str[0] = k_.symbols().intern(device);
+        r.str[1] = k_.symbols().intern("msi");
+        r.arg[0] = 2;
+        r.arg[1] = -1;
+        cause = k_.emit(kernel::trace::Ev::irqlab_line, r);
+    }
+    if (dest < k_.nr_cpus())
+        k_.cpu(dest).apic_message(vector, false, k_.now() + k_.config.costs[kernel::Cost::apic_delivery], cause);
+}
+
+// --- DMA -----------------------------------------------------------------------------
+
+std::uint64_t Bus::dma_map(void* cpu, std::size_t size) {
+    std::uint64_t addr = next_dma_;
+    next_dma_ += (size + 0xfff) & ~std::uint64_t{0xfff};
+    if (size == 0) next_dma_ += 0x1000;
+    dma_[addr] = DmaRegion{size, static_cast<unsigned char*>(cpu)};
+    return addr;
+}
+
+void Bus::dma_unmap(std::uint64_t bus_addr) { dma_.erase(bus_addr); }
+
+unsigned char* Bus::dma_translate(std::uint64_t bus_addr, std::size_t len) {
+    auto it = dma_.upper_bound(bus_addr);
+    if (it == dma_.begin()) return nullptr;
+    --it;
+    if (bus_addr + len > it->first + it->second.size) return nullptr;
+    return it->second.cpu + (bus_addr - it->first);
+}
+
+bool Bus::dma_read(std::uint64_t bus_addr, void* out, std::size_t len) {
+    unsigned char* p = dma_translate(bus_addr, len);
+    if (!p) {
+        ++dma_faults_;
+        return false;
+    }
+    std::memcpy(out, p, len);
+    return true;
+}
+
+bool Bus::dma_write(std::uint64_t bus_addr, const void* in, std::size_t len) {
+    unsigned char* p = dma_translate(bus_addr, len);
+    if (!p) {
+        ++dma_faults_;
+        return false;
+    }
+    std::memcpy(p, in, len);
+    return true;
+}
+
+}  // namespace irqlab::dev
