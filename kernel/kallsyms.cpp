@@ -68,6 +68,22 @@ std::string Symbols::hashed(const void* p) {
 
 }  // namespace irqlab::kernel
 
+namespace irqlab::kernel {
+// Names given by static constructors (module_init), before any kernel exists: every
+// kernel learns them when it is made.
+std::vector<std::array<const void*, 3>>& Symbols::early() {
+    static std::vector<std::array<const void*, 3>> names;
+    return names;
+}
+
+Symbols::Symbols(Kernel& k) : k_(k) {
+    for (const auto& [addr, n, module] : early()) name(addr, static_cast<const char*>(n), static_cast<const char*>(module));
+}
+}  // namespace irqlab::kernel
+
 extern "C" void irqlab_name_symbol(const void* addr, const char* name, const char* module) {
-    if (irqlab::kernel::Kernel* k = irqlab::kernel::Kernel::get_if()) k->symbols().name(addr, name, module);
+    if (irqlab::kernel::Kernel* k = irqlab::kernel::Kernel::get_if())
+        k->symbols().name(addr, name, module);
+    else
+        irqlab::kernel::Symbols::early().push_back({addr, name, module});
 }

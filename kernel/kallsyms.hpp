@@ -7,7 +7,9 @@
 // first seen), so every run and every build prints the same text.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <vector>
 #include <set>
 #include <string>
 #include <string_view>
@@ -19,7 +21,9 @@ class Kernel;
 
 class Symbols {
 public:
-    explicit Symbols(Kernel& k) : k_(k) {}
+    explicit Symbols(Kernel& k);
+    // Names recorded while no kernel existed (static constructors), in order.
+    static std::vector<std::array<const void*, 3>>& early();
 
     // Records `name` (and its module) for `addr`, the first time only.
     void name(const void* addr, const char* name, const char* module);

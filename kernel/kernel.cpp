@@ -10,6 +10,7 @@
 #include <cstdlib>
 
 #include "kernel/arch/x86/io_apic.hpp"
+#include "kernel/drivers/base/base.hpp"
 #include "kernel/irq/irq.hpp"
 #include "kernel/kallsyms.hpp"
 #include "kernel/locking/spinlock.hpp"
@@ -72,6 +73,7 @@ Kernel::Kernel(sim::Simulator& s, Config cfg) : sim(s), engine(s.engine()), conf
     irqs_->force_threads = config.threadirqs;
     irqs_->irqfixup = config.irqpoll ? 2 : config.irqfixup ? 1 : 0;
     irqs_->setup_ioapic(config.irq_level);
+    drivers_ = std::make_unique<DriverCore>(*this);
 }
 
 Kernel::~Kernel() {

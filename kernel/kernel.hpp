@@ -31,6 +31,7 @@ struct Locking;
 class Irqs;
 class IoApic;
 class IoBus;
+class DriverCore;
 
 class Kernel {
 public:
@@ -67,6 +68,7 @@ public:
     Scheduler& sched() { return *sched_; }
     Locking& locking() { return *locking_; }
     Irqs& irqs() { return *irqs_; }
+    DriverCore& drivers() { return *drivers_; }
 
     // The machine around the CPUs: the IO-APIC, and the bus that port I/O, MMIO and DMA
     // reach (devices/bus provides it; nullptr until a machine attaches one).
@@ -124,6 +126,7 @@ private:
     std::unique_ptr<Watchdog> watchdog_;
     std::unique_ptr<IoApic> ioapic_;
     std::unique_ptr<Irqs> irqs_;
+    std::unique_ptr<DriverCore> drivers_;
     IoBus* iobus_ = nullptr;
 };
 

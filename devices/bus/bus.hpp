@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "kernel/arch/x86/iobus.hpp"
+#include "sim/engine.hpp"
 #include "sim/time.hpp"
 
 namespace irqlab::kernel {
@@ -101,6 +102,7 @@ public:
     std::uint64_t dma_faults() const { return dma_faults_; }
 
     kernel::Kernel& kernel() { return k_; }
+    sim::Engine& engine();
     sim::Time now() const;
 
 private:

@@ -22,6 +22,10 @@ namespace irqlab::kernel {
 
 namespace {
 
+// kernel/irq/manage.c's pr_fmt: its pr_err/pr_warn lines start with "genirq: " (its WARNs
+// do not: WARN() does not use pr_fmt).
+#define GENIRQ_PR_FMT "genirq: "
+
 bool test_bit_ul(unsigned bit, const unsigned long& word) { return (word >> bit) & 1; }
 void set_bit_ul(unsigned bit, unsigned long& word) { word |= 1UL << bit; }
 bool test_and_clear_bit_ul(unsigned bit, unsigned long& word) {
@@ -231,7 +235,7 @@ int setup_irq(unsigned irq, IrqDesc& desc, IrqAction* n) {
         if (mismatch) {
             if (!(n->flags & IRQF_PROBE_SHARED)) {
                 char msg[256];
-                std::snprintf(msg, sizeof msg, "Flags mismatch irq %u. %08lx (%s) vs. %08lx (%s)", irq, n->flags, n->name,
+                std::snprintf(msg, sizeof msg, GENIRQ_PR_FMT "Flags mismatch irq %u. %08lx (%s) vs. %08lx (%s)", irq, n->flags, n->name,
                               old->flags, old->name);
                 printk_emit(k, LOGLEVEL_ERR, msg);
             }
@@ -249,7 +253,7 @@ int setup_irq(unsigned irq, IrqDesc& desc, IrqAction* n) {
         n->thread_mask = 1UL << __builtin_ctzl(~thread_mask);  // 1UL << ffz(thread_mask)
     } else if (n->handler == irq_default_primary_handler && !(desc.chip->flags & IRQCHIP_ONESHOT_SAFE)) {
         char msg[200];
-        std::snprintf(msg, sizeof msg, "Threaded irq requested with handler=NULL and !ONESHOT for %s (irq %u)", n->name, irq);
+        std::snprintf(msg, sizeof msg, GENIRQ_PR_FMT "Threaded irq requested with handler=NULL and !ONESHOT for %s (irq %u)", n->name, irq);
         printk_emit(k, LOGLEVEL_ERR, msg);
         return fail(-EINVAL);
     }
@@ -266,7 +270,7 @@ int setup_irq(unsigned irq, IrqDesc& desc, IrqAction* n) {
         unsigned nmsk = static_cast<unsigned>(n->flags & IRQF_TRIGGER_MASK);
         if (nmsk != desc.trigger_type()) {
             char msg[100];
-            std::snprintf(msg, sizeof msg, "irq %u uses trigger mode %u; requested %u", irq, desc.trigger_type(), nmsk);
+            std::snprintf(msg, sizeof msg, GENIRQ_PR_FMT "irq %u uses trigger mode %u; requested %u", irq, desc.trigger_type(), nmsk);
             printk_emit(k, LOGLEVEL_WARNING, msg);
         }
     }

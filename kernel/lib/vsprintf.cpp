@@ -8,8 +8,11 @@
 #include <cstring>
 #include <string>
 
+#include <linux/ioport.h>
+
 #include "kernel/kallsyms.hpp"
 #include "kernel/kernel.hpp"
+#include "kernel/lib/errname.hpp"
 #include "kernel/printk/printk.hpp"
 
 namespace irqlab::kernel {
@@ -40,6 +43,26 @@ std::string format_pointer(Kernel& k, const char*& f, const void* p, int width) 
         case 'K':
             ++f;
             return sym.hashed(p);
+        case 'R':
+        case 'r': {  // a struct resource (resource_string(), the common types)
+            ++f;
+            const auto* r = static_cast<const struct resource*>(p);
+            unsigned long type = r->flags & IORESOURCE_TYPE_BITS;
+            const char* name = type == IORESOURCE_IO ? "io  " : type == IORESOURCE_MEM ? "mem" : type == IORESOURCE_IRQ ? "irq" : "??? ";
+            if (type == IORESOURCE_IRQ)
+                std::snprintf(buf, sizeof buf, "[%s %llu]", name, static_cast<unsigned long long>(r->start));
+            else
+                std::snprintf(buf, sizeof buf, "[%s %#0*llx-%#0*llx]", name, type == IORESOURCE_IO ? 6 : 10,
+                              static_cast<unsigned long long>(r->start), type == IORESOURCE_IO ? 6 : 10,
+                              static_cast<unsigned long long>(r->end));
+            return buf;
+        }
+        case 'e': {  // an ERR_PTR() prints as its errno name, anything else as %p
+            ++f;
+            auto v = reinterpret_cast<std::intptr_t>(p);
+            if (v < 0 && v >= -4095) return errname_signed(static_cast<int>(v));
+            return sym.hashed(p);
+        }
         case 'a': {
             ++f;
             unsigned long long v = 0;

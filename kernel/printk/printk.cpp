@@ -11,10 +11,6 @@
 
 namespace irqlab::kernel {
 
-namespace {
-constexpr int kDefaultMessageLoglevel = 4;  // CONFIG_MESSAGE_LOGLEVEL_DEFAULT
-}
-
 void Log::push(LogRecord r) {
     flush();
     ring_.push_back(std::move(r));

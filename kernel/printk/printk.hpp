@@ -19,6 +19,8 @@ namespace irqlab::kernel {
 
 class Kernel;
 
+constexpr int kDefaultMessageLoglevel = 4;  // CONFIG_MESSAGE_LOGLEVEL_DEFAULT
+
 struct LogRecord {
     sim::Time time = 0;
     std::uint8_t level = 4;

@@ -59,6 +59,7 @@ int main(int argc, char** argv, std::ostream& out, std::ostream& err) {
     opts.add_options()("help,h", "show this help")(
         "dmesg", po::value<std::string>(), "write the kernel log to PATH (dmesg format)")(
         "trace-text", po::value<std::string>(), "write the trace to PATH (ftrace text)")(
+        "proc-dir", po::value<std::string>(), "write the /proc files at the end of the run under DIR")(
         "seed", po::value<std::string>(), "override run.seed")(
         "set", po::value<std::vector<std::string>>()->composing(), "override a scenario key: --set run.until=5ms")(
         "quiet,q", "print nothing on success");
@@ -99,6 +100,7 @@ int main(int argc, char** argv, std::ostream& out, std::ostream& err) {
     run::Options ro;
     if (vm.count("dmesg")) ro.dmesg_path = vm["dmesg"].as<std::string>();
     if (vm.count("trace-text")) ro.trace_text_path = vm["trace-text"].as<std::string>();
+    if (vm.count("proc-dir")) ro.proc_dir = vm["proc-dir"].as<std::string>();
     ro.summary = !vm.count("quiet");
     int code = run::run(sc, ro, out, err);
     if (code == 1 && !ro.summary) log.error("{}: the run did not meet its expectations (run without -q for details)", files[0]);

@@ -1,10 +1,12 @@
 #include "tools/run/run.hpp"
 
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <ostream>
 
+#include "kernel/fs/proc/proc.hpp"
 #include "kernel/kernel.hpp"
 #include "kernel/printk/printk.hpp"
 #include "sim/simulator.hpp"
@@ -14,6 +16,25 @@
 #include "tools/scenario/world.hpp"
 
 namespace irqlab::run {
+
+namespace {
+// Every simulated /proc file, as it reads at the end of the run, under `dir`.
+bool write_proc_dir(kernel::Kernel& k, const std::string& dir, std::ostream& err) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    for (const std::string& path : kernel::procfs::list(k)) {
+        fs::path file = fs::path(dir) / path;
+        fs::create_directories(file.parent_path(), ec);
+        std::ofstream f(file, std::ios::out | std::ios::trunc);
+        if (ec || !f) {
+            err << "irqlab: cannot write " << file.string() << "\n";
+            return false;
+        }
+        f << kernel::procfs::read(k, path).value_or("");
+    }
+    return true;
+}
+}  // namespace
 
 int run(const scenario::Scenario& sc, const Options& opt, std::ostream& out, std::ostream& err) {
     std::ofstream dmesg, trace_text;
@@ -50,13 +71,14 @@ int run(const scenario::Scenario& sc, const Options& opt, std::ostream& out, std
         scenario::World world(k, sc);
         simulator.run_until(sc.until);
         k.log().flush();
-        scenario::Verdict verdict = scenario::judge(sc, k);
+        scenario::Verdict verdict = scenario::judge(sc, k, &world);
         output::RunFacts facts;
         facts.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
         facts.events = simulator.engine().events_processed();
         facts.halted = k.halted_reason();
         if (opt.summary) output::print_summary(out, sc, k, verdict, facts);
         code = verdict.ok() ? 0 : 1;
+        if (!opt.proc_dir.empty() && !write_proc_dir(k, opt.proc_dir, err)) code = 2;
         // Unwind the tasks while the world they reference is still there.
         k.shutdown();
     }

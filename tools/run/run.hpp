@@ -14,6 +14,7 @@ namespace irqlab::run {
 struct Options {
     std::string dmesg_path;       // --dmesg
     std::string trace_text_path;  // --trace-text
+    std::string proc_dir;         // --proc-dir: /proc at the end of the run
     bool summary = true;
 };
 

@@ -2,7 +2,11 @@
 
 #include <algorithm>
 
+#include "kernel/irq/irq.hpp"
+#include "kernel/lib/errname.hpp"
 #include "kernel/kernel.hpp"
+#include "kernel/printk/printk.hpp"
+#include "tools/scenario/world.hpp"
 #include "kernel/panic.hpp"
 #include "sim/time.hpp"
 
@@ -14,10 +18,66 @@ std::string first_report(const kernel::Bugs& bugs, const std::string& kind) {
         if (b.kind == kind) return " (first at " + sim::format_time(b.time) + " on cpu" + std::to_string(b.cpu) + ": " + b.line + ")";
     return "";
 }
+
+
+void judge_irqs(const Scenario& sc, kernel::Kernel& k, Verdict& v) {
+    for (const IrqExpect& e : sc.expect.irqs) {
+        std::string what = "IRQ " + std::to_string(e.irq);
+        const kernel::IrqDesc* desc = k.irqs().desc(e.irq);
+        if (!desc) {
+            v.failed.push_back(what + " does not exist");
+            continue;
+        }
+        std::uint64_t total = 0;
+        std::string per_cpu;
+        for (std::uint64_t n : desc->kstat) {
+            total += n;
+            per_cpu += (per_cpu.empty() ? "" : " ") + std::to_string(n);
+        }
+        auto n = static_cast<std::int64_t>(total);
+        bool ok = (e.min < 0 || n >= e.min) && (e.max < 0 || n <= e.max);
+        std::string want = e.min == e.max ? std::to_string(e.min)
+                           : e.max < 0    ? ">= " + std::to_string(e.min)
+                           : e.min < 0    ? "<= " + std::to_string(e.max)
+                                          : std::to_string(e.min) + ".." + std::to_string(e.max);
+        if (e.min >= 0 || e.max >= 0)
+            (ok ? v.met : v.failed).push_back(what + ": " + std::to_string(total) + " interrupts (expected " + want + ")");
+        if (!e.cpus.empty()) {
+            bool same = e.cpus.size() == desc->kstat.size();
+            std::string expected;
+            for (std::size_t i = 0; i < e.cpus.size(); ++i) {
+                expected += (expected.empty() ? "" : " ") + std::to_string(e.cpus[i]);
+                if (same) same = static_cast<std::int64_t>(desc->kstat[i]) == e.cpus[i];
+            }
+            (same ? v.met : v.failed).push_back(what + " per CPU: " + per_cpu + (same ? "" : " (expected " + expected + ")"));
+        }
+    }
+}
+
+void judge_dmesg(const Scenario& sc, kernel::Kernel& k, Verdict& v) {
+    if (sc.expect.dmesg.empty()) return;
+    std::string log = k.log().dmesg();
+    for (const std::string& text : sc.expect.dmesg) {
+        if (log.find(text) != std::string::npos)
+            v.met.push_back("the kernel log says \"" + text + "\"");
+        else
+            v.failed.push_back("the kernel log never says \"" + text + "\"");
+    }
+}
+
 }  // namespace
 
-Verdict judge(const Scenario& sc, kernel::Kernel& k) {
+Verdict judge(const Scenario& sc, kernel::Kernel& k, const World* world) {
     Verdict v;
+    if (world) {
+        for (const World::ModuleResult& m : world->module_log())
+            if (m.ret != 0)
+                v.failed.push_back(std::string(m.load ? "insmod " : "rmmod ") + m.name + " failed: " +
+                                   kernel::errname_signed(m.ret));
+        for (const std::string& e : world->write_errors()) v.failed.push_back(e);
+    }
+    judge_irqs(sc, k, v);
+    judge_dmesg(sc, k, v);
     const kernel::Bugs& bugs = k.bugs();
     const auto& expected = sc.expect.bugs;
     for (const std::string& kind : expected) {

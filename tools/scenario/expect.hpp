@@ -18,6 +18,9 @@ struct Verdict {
     bool ok() const { return failed.empty(); }
 };
 
-Verdict judge(const Scenario& sc, kernel::Kernel& k);
+class World;
+
+// `world` adds what the scenario's own actions reported (module loads, writes).
+Verdict judge(const Scenario& sc, kernel::Kernel& k, const World* world = nullptr);
 
 }  // namespace irqlab::scenario

@@ -1,6 +1,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "kernel/drivers/base/base.hpp"
 #include "kernel/panic.hpp"
 #include "tools/scenario/scenario.hpp"
 
@@ -10,16 +11,17 @@ namespace {
 
 constexpr int kCurrentVersion = 1;
 
-const std::vector<std::string> kTopKeys = {"irqlab", "name", "description", "machine", "sync",
-                                           "kthreads", "processes", "run", "expect"};
+const std::vector<std::string> kTopKeys = {"irqlab", "name", "description", "machine", "devices", "drivers",
+                                           "sync", "kthreads", "processes", "run", "expect"};
 const std::vector<std::string> kMachineKeys = {"cpus", "hz", "preemption", "nohz", "stack_size",
-                                               "softlockup_thresh", "costs"};
+                                               "softlockup_thresh", "costs", "threadirqs", "irqpoll", "irqfixup"};
 const std::vector<std::string> kTaskKeys = {"name", "cpu", "policy", "priority", "nice", "start", "program"};
 const std::vector<std::string> kRunKeys = {"until", "seed"};
-const std::vector<std::string> kExpectKeys = {"bugs"};
+const std::vector<std::string> kExpectKeys = {"bugs", "dmesg", "irqs"};
 const std::vector<std::string> kOps = {"compute", "delay", "sleep", "usleep", "lock", "lock_irq", "lock_irqsave",
                                        "lock_bh", "unlock", "unlock_irq", "unlock_irqrestore", "unlock_bh", "wait",
-                                       "complete", "complete_all", "yield", "print", "repeat", "exit"};
+                                       "complete", "complete_all", "yield", "print", "write", "disable_irq",
+                                       "disable_irq_nosync", "enable_irq", "synchronize_irq", "repeat", "exit"};
 
 struct Parser {
     const Reader& r;
@@ -44,6 +46,10 @@ struct Parser {
             c.stack_size = r.bytes(m["stack_size"], "machine.stack_size", 64 * 1024, 64 * 1024 * 1024);
         if (m["softlockup_thresh"])
             c.softlockup_thresh = r.time(m["softlockup_thresh"], "machine.softlockup_thresh", sim::kNsPerMs, 3600 * sim::kNsPerSec);
+        // Kernel command-line switches (kernel/irq/manage.c, spurious.c).
+        if (m["threadirqs"]) c.threadirqs = r.boolean(m["threadirqs"], "machine.threadirqs");
+        if (m["irqpoll"]) c.irqpoll = r.boolean(m["irqpoll"], "machine.irqpoll");
+        if (m["irqfixup"]) c.irqfixup = r.boolean(m["irqfixup"], "machine.irqfixup");
         if (const YAML::Node& costs = m["costs"]) {
             r.expect_map(costs, "machine.costs");
             std::vector<std::string> names;
@@ -151,6 +157,23 @@ struct Parser {
             need_arg();
             o.kind = Op::Kind::Print;
             o.target = r.str(arg, "print");
+        } else if (name.find("_irq") != std::string::npos) {
+            need_arg();
+            if (!kthread) r.fail(item, "'" + name + "' is a kernel call: only kthreads make it");
+            o.kind = name == "disable_irq"          ? Op::Kind::DisableIrq
+                     : name == "disable_irq_nosync" ? Op::Kind::DisableIrqNosync
+                     : name == "enable_irq"         ? Op::Kind::EnableIrq
+                                                    : Op::Kind::SynchronizeIrq;
+            o.count = static_cast<int>(r.integer(arg, name.c_str(), 0, 4095));
+        } else if (name == "write") {
+            need_arg();
+            if (kthread) r.fail(item, "'write' is a process writing a file: use it in a process's program");
+            r.keys(arg, {"path", "data"}, "write");
+            if (!arg["path"] || !arg["data"]) r.fail(arg, "write needs 'path' (like /proc/irq/17/smp_affinity) and 'data'");
+            o.kind = Op::Kind::Write;
+            o.target = r.str(arg["path"], "write.path");
+            if (o.target.rfind("/proc/", 0) != 0) r.fail(arg["path"], "write.path: only files under /proc/ exist");
+            o.text = r.str(arg["data"], "write.data");
         } else if (name == "repeat") {
             need_arg();
             if (depth > 8) r.fail(item, "repeat is nested too deeply");
@@ -206,8 +229,124 @@ struct Parser {
         if (m["seed"]) sc.seed = r.u64(m["seed"], "run.seed");
     }
 
+    // devices: a list of {type: irqgen, <the type's parameters>}.
+    void devices(const YAML::Node& list) {
+        r.expect_seq(list, "devices");
+        std::vector<std::string> type_names;
+        for (const dev::DeviceType& t : dev::types()) type_names.push_back(t.name);
+        for (const YAML::Node& item : list) {
+            r.expect_map(item, "a device");
+            if (!item["type"]) r.fail(item, "a device needs a type (" + join(type_names) + ")");
+            std::string type = r.str(item["type"], "type");
+            const dev::DeviceType* t = dev::find_type(type);
+            if (!t) {
+                std::string msg = "unknown device type '" + type + "'";
+                if (auto n = nearest(type, type_names)) msg += " (did you mean '" + *n + "'?)";
+                else msg += " (known: " + join(type_names) + ")";
+                r.fail(item["type"], msg);
+            }
+            std::vector<std::string> known = {"type"};
+            for (const dev::ParamSpec& p : t->params) known.push_back(p.name);
+            std::string what = "a device of type " + type;
+            r.keys(item, known, what.c_str());
+            DeviceSpec d;
+            d.type = type;
+            for (const dev::ParamSpec& p : t->params) {
+                const YAML::Node& v = item[p.name];
+                if (!v) continue;
+                std::string field = type + "." + p.name;
+                dev::ParamValue pv;
+                switch (p.kind) {
+                    case dev::ParamSpec::Kind::Integer: pv.number = r.integer(v, field.c_str(), p.min, p.max); break;
+                    case dev::ParamSpec::Kind::Time: pv.number = static_cast<std::int64_t>(r.time(v, field.c_str(), 0, 3600 * sim::kNsPerSec)); break;
+                    case dev::ParamSpec::Kind::Bool: pv.number = r.boolean(v, field.c_str()); break;
+                    case dev::ParamSpec::Kind::Choice: pv.text = r.choice(v, field.c_str(), p.choices); break;
+                    case dev::ParamSpec::Kind::Times:
+                        if (v.IsSequence())
+                            for (const YAML::Node& e : v) pv.times.push_back(r.time(e, field.c_str()));
+                        else
+                            pv.times.push_back(r.time(v, field.c_str()));
+                        break;
+                }
+                d.params[p.name] = pv;
+            }
+            for (const dev::ParamSpec& p : t->params)
+                if (p.name == "line" && !d.params.count("line"))
+                    r.fail(item, "a device of type " + type + " needs 'line' (" + p.help + ")");
+            if (t->check) {
+                std::string complaint = t->check(d.params);
+                if (!complaint.empty()) r.fail(item, complaint);
+            }
+            // On a PC, IO-APIC pin 2 carries IRQ 0 (the timer); there is no IRQ 2.
+            if (d.params.count("line") && d.params["line"].number == 2)
+                r.fail(item["line"], "line 2 is the IO-APIC pin of IRQ 0, the timer: pick another line");
+            sc.devices.push_back(std::move(d));
+        }
+    }
+
+    // drivers: modules to load; a name, or {module, load, unload}.
+    void drivers(const YAML::Node& list) {
+        r.expect_seq(list, "drivers");
+        std::vector<std::string> known = kernel::DriverCore::builtin_modules();
+        for (const YAML::Node& item : list) {
+            ModuleSpec m;
+            YAML::Node name_node = item.IsMap() ? item["module"] : item;
+            if (item.IsMap()) {
+                r.keys(item, {"module", "load", "unload"}, "a driver");
+                if (!item["module"]) r.fail(item, "a driver needs 'module', the module's name");
+                if (item["load"]) m.load = r.time(item["load"], "load");
+                if (item["unload"]) m.unload = r.time(item["unload"], "unload", m.load + 1);
+            }
+            m.name = r.str(name_node, "module");
+            if (std::find(known.begin(), known.end(), m.name) == known.end()) {
+                std::string msg = "no module named '" + m.name + "'";
+                if (auto n = nearest(m.name, known)) msg += " (did you mean '" + *n + "'?)";
+                else msg += " (built-in modules: " + join(known) + ")";
+                r.fail(name_node, msg);
+            }
+            for (const ModuleSpec& other : sc.modules)
+                if (other.name == m.name) r.fail(name_node, "module '" + m.name + "' is listed twice");
+            sc.modules.push_back(m);
+        }
+    }
+
+    static std::string join(const std::vector<std::string>& v) {
+        std::string out;
+        for (const std::string& s : v) out += (out.empty() ? "" : ", ") + s;
+        return out;
+    }
+
+    void expect_irqs(const YAML::Node& m) {
+        r.expect_map(m, "expect.irqs");
+        for (const auto& kv : m) {
+            IrqExpect e;
+            e.irq = static_cast<unsigned>(r.integer(kv.first, "an IRQ number", 0, 4095));
+            const YAML::Node& v = kv.second;
+            if (v.IsScalar()) {
+                e.min = e.max = r.integer(v, "an interrupt count", 0, INT64_MAX);
+            } else {
+                r.keys(v, {"total", "min", "max", "cpus"}, "an IRQ's expected counts");
+                if (v["total"]) e.min = e.max = r.integer(v["total"], "total", 0, INT64_MAX);
+                if (v["min"]) e.min = r.integer(v["min"], "min", 0, INT64_MAX);
+                if (v["max"]) e.max = r.integer(v["max"], "max", 0, INT64_MAX);
+                if (const YAML::Node& cpus = v["cpus"]) {
+                    r.expect_seq(cpus, "cpus");
+                    if (static_cast<int>(cpus.size()) != sc.machine.cpus)
+                        r.fail(cpus, "cpus lists one count per CPU (" + std::to_string(sc.machine.cpus) + ")");
+                    for (const YAML::Node& c : cpus) e.cpus.push_back(r.integer(c, "a CPU's count", 0, INT64_MAX));
+                }
+            }
+            sc.expect.irqs.push_back(e);
+        }
+    }
+
     void expect(const YAML::Node& m) {
         r.keys(m, kExpectKeys, "expect");
+        if (const YAML::Node& d = m["dmesg"]) {
+            r.expect_seq(d, "expect.dmesg");
+            for (const YAML::Node& t : d) sc.expect.dmesg.push_back(r.str(t, "a kernel log text"));
+        }
+        if (m["irqs"]) expect_irqs(m["irqs"]);
         if (const YAML::Node& bugs = m["bugs"]) {
             r.expect_seq(bugs, "expect.bugs");
             sc.expect.bugs_given = true;
@@ -262,6 +401,18 @@ Scenario parse(const YAML::Node& root, const std::string& file) {
     sc.name = root["name"] ? r.str(root["name"], "name") : file;
     if (root["description"]) sc.description = r.str(root["description"], "description");
     if (root["machine"]) p.machine(root["machine"]);
+    if (root["devices"]) p.devices(root["devices"]);
+    if (root["drivers"]) {
+        p.drivers(root["drivers"]);
+    } else {
+        // As udev would: the driver of every device present, at boot.
+        for (const DeviceSpec& d : sc.devices) {
+            const std::string& mod = dev::find_type(d.type)->module;
+            bool listed = false;
+            for (const ModuleSpec& m : sc.modules) listed |= m.name == mod;
+            if (!listed) sc.modules.push_back(ModuleSpec{mod});
+        }
+    }
     if (root["sync"]) p.sync(root["sync"]);
     if (root["kthreads"]) p.tasks(root["kthreads"], true);
     if (root["processes"]) p.tasks(root["processes"], false);

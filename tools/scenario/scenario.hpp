@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "devices/device.hpp"
 #include "kernel/config.hpp"
 #include "sim/time.hpp"
 #include "tools/scenario/reader.hpp"
@@ -34,13 +35,19 @@ struct Op {
         CompleteAll,
         Yield,
         Print,     // printk(KERN_INFO ...)
+        Write,     // a process writes `text` to the file `target` (a /proc file)
+        DisableIrq,        // disable_irq(count)
+        DisableIrqNosync,  // disable_irq_nosync(count)
+        EnableIrq,         // enable_irq(count)
+        SynchronizeIrq,    // synchronize_irq(count)
         Repeat,    // `body` `count` times (-1: forever)
         Exit,
     };
     Kind kind;
     sim::Time time = 0;
     sim::Time time2 = 0;
-    std::string target;  // a sync object, or the text to print
+    std::string target;  // a sync object, the text to print, the file to write
+    std::string text;    // what to write
     int count = 0;
     std::vector<Op> body;
 };
@@ -62,9 +69,31 @@ struct TaskSpec {
     std::vector<Op> program;
 };
 
+// A device the machine has: its type (devices/) and parameters, checked against the type.
+struct DeviceSpec {
+    std::string type;
+    dev::Params params;
+};
+
+// A driver module to load (insmod) and perhaps unload (rmmod), at scenario times.
+struct ModuleSpec {
+    std::string name;
+    sim::Time load = 0;
+    sim::Time unload = sim::kNever;
+};
+
+// What an IRQ's counts must be at the end (/proc/interrupts).
+struct IrqExpect {
+    unsigned irq = 0;
+    std::int64_t min = -1, max = -1;  // of the total over CPUs (-1: no bound)
+    std::vector<std::int64_t> cpus;   // exact per-CPU counts, if given
+};
+
 struct Expect {
     bool bugs_given = false;
-    std::vector<std::string> bugs;  // bug kinds that must occur (and no others)
+    std::vector<std::string> bugs;   // bug kinds that must occur (and no others)
+    std::vector<std::string> dmesg;  // texts the kernel log must contain
+    std::vector<IrqExpect> irqs;
 };
 
 struct Scenario {
@@ -74,6 +103,8 @@ struct Scenario {
     kernel::Config machine;
     std::vector<SyncObject> sync;
     std::vector<TaskSpec> tasks;
+    std::vector<DeviceSpec> devices;
+    std::vector<ModuleSpec> modules;  // default: the drivers of the devices, at boot
     sim::Time until = 0;
     std::uint64_t seed = 1;
     Expect expect;

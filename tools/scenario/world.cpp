@@ -2,11 +2,16 @@
 
 #include <linux/completion.h>
 #include <linux/delay.h>
+#include <linux/interrupt.h>
 #include <linux/kthread.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 
+#include "devices/bus/bus.hpp"
+#include "devices/device.hpp"
+#include "kernel/drivers/base/base.hpp"
+#include "kernel/fs/proc/proc.hpp"
 #include "kernel/kallsyms.hpp"
 #include "kernel/kernel.hpp"
 #include "kernel/sched/sched.hpp"
@@ -29,7 +34,19 @@ struct World::Starter final : sim::Event {
     const TaskSpec& spec;
 };
 
+// Loads or unloads a module at its time: a task like insmod/rmmod does it.
+struct World::ModuleAction final : sim::Event {
+    ModuleAction(World& w, const ModuleSpec& m, bool l)
+        : sim::Event("scenario: a module is (un)loaded", sim::Priority::Stimulus), world(w), spec(m), load(l) {}
+    void process() override { world.module_task(spec, load); }
+    std::string describe() const override { return std::string("scenario: ") + (load ? "insmod " : "rmmod ") + spec.name; }
+    World& world;
+    const ModuleSpec& spec;
+    bool load;
+};
+
 World::World(kernel::Kernel& k, const Scenario& sc) : k_(k), sc_(sc) {
+    build_machine();
     for (const SyncObject& o : sc.sync) {
         switch (o.type) {
             case SyncObject::Type::Spinlock: {
@@ -63,7 +80,54 @@ World::World(kernel::Kernel& k, const Scenario& sc) : k_(k), sc_(sc) {
     }
 }
 
-World::~World() = default;
+World::~World() {
+    k_.attach_bus(nullptr);
+}
+
+// The "firmware": the bus, each device on it, and the platform devices the kernel sees.
+void World::build_machine() {
+    bus_ = std::make_unique<dev::Bus>(k_, k_.ioapic());
+    k_.attach_bus(bus_.get());
+    std::map<std::string, int> ids;
+    for (const DeviceSpec& d : sc_.devices) {
+        const dev::DeviceType& type = *dev::find_type(d.type);
+        // Platform devices are numbered per name, as platform_device_alloc(name, id) is.
+        int id = ids[d.type]++;
+        devices_.push_back(type.make(*bus_, d.params, d.type + "." + std::to_string(id)));
+        dev::Device& device = *devices_.back();
+        k_.drivers().add_platform_device(device.name(), id, device.resources(), dev::properties_of(type, d.params));
+        device.start();
+    }
+    for (const ModuleSpec& m : sc_.modules) {
+        module_actions_.push_back(std::make_unique<ModuleAction>(*this, m, true));
+        k_.engine.schedule(*module_actions_.back(), m.load);
+        if (m.unload != sim::kNever) {
+            module_actions_.push_back(std::make_unique<ModuleAction>(*this, m, false));
+            k_.engine.schedule(*module_actions_.back(), m.unload);
+        }
+    }
+}
+
+// insmod/rmmod: a process enters the kernel (finit_module/delete_module) and runs the
+// module's init or exit; probe() and remove() run inside, in process context.
+void World::module_task(const ModuleSpec& m, bool load) {
+    kernel::Task& t = k_.create_task(kernel::TaskKind::User, load ? "insmod" : "rmmod");
+    const ModuleSpec* mp = &m;
+    t.body = [this, mp, load] {
+        kernel::spend(kernel::Cost::syscall);
+        kernel::Task& self = *k_.running();
+        if (load)
+            self.frames = {{"entry_SYSCALL_64_after_hwframe"}, {"do_syscall_64"}, {"__do_sys_finit_module"},
+                           {"do_init_module"}, {"do_one_initcall"}};
+        else
+            self.frames = {{"entry_SYSCALL_64_after_hwframe"}, {"do_syscall_64"}, {"__do_sys_delete_module"}};
+        int ret = load ? k_.drivers().load_module(mp->name) : k_.drivers().unload_module(mp->name);
+        k_.running()->frames.clear();
+        module_log_.push_back({mp->name, load, ret});
+        return 0;
+    };
+    k_.sched().wake_up_new_task(t);
+}
 
 void* World::object(const std::string& name) const { return objects_.at(name).get(); }
 
@@ -162,6 +226,17 @@ void World::run_ops(const TaskSpec& spec, const std::vector<Op>& ops, bool& exit
                 yield();
                 break;
             case Op::Kind::Print: printk(KERN_INFO "%s: %s\n", spec.name.c_str(), op.target.c_str()); break;
+            case Op::Kind::DisableIrq: disable_irq(static_cast<unsigned>(op.count)); break;
+            case Op::Kind::DisableIrqNosync: disable_irq_nosync(static_cast<unsigned>(op.count)); break;
+            case Op::Kind::EnableIrq: enable_irq(static_cast<unsigned>(op.count)); break;
+            case Op::Kind::SynchronizeIrq: synchronize_irq(static_cast<unsigned>(op.count)); break;
+            case Op::Kind::Write: {
+                // write(2) to a /proc file; a failure is what echo would print on stderr.
+                kernel::spend(kernel::Cost::syscall);
+                long r = kernel::procfs::write(k_, op.target, op.text);
+                if (r < 0) write_errors_.push_back(spec.name + ": write " + op.target + ": error " + std::to_string(r));
+                break;
+            }
             case Op::Kind::Repeat:
                 for (int i = 0; op.count < 0 || i < op.count; ++i) {
                     run_ops(spec, op.body, exited);

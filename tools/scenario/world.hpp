@@ -15,6 +15,11 @@ class Kernel;
 struct Task;
 }  // namespace irqlab::kernel
 
+namespace irqlab::dev {
+class Bus;
+class Device;
+}  // namespace irqlab::dev
+
 namespace irqlab::scenario {
 
 class World {
@@ -26,10 +31,24 @@ public:
 
     void* object(const std::string& name) const;
     kernel::Kernel& kernel() { return k_; }
+    dev::Bus& bus() { return *bus_; }
+    const std::vector<std::unique_ptr<dev::Device>>& devices() const { return devices_; }
+    // What each module load/unload returned, in order.
+    struct ModuleResult {
+        std::string name;
+        bool load;
+        int ret;
+    };
+    const std::vector<ModuleResult>& module_log() const { return module_log_; }
+    // Writes a process made that failed ("echo: write error" in a shell).
+    const std::vector<std::string>& write_errors() const { return write_errors_; }
 
 private:
     struct Starter;
+    struct ModuleAction;
     void start(const TaskSpec& spec);
+    void build_machine();
+    void module_task(const ModuleSpec& m, bool load);
     int run_program(const TaskSpec& spec);
     void run_ops(const TaskSpec& spec, const std::vector<Op>& ops, bool& exited);
 
@@ -37,6 +56,11 @@ private:
     const Scenario& sc_;
     std::map<std::string, std::unique_ptr<unsigned char[]>> objects_;
     std::vector<std::unique_ptr<Starter>> starters_;
+    std::vector<std::unique_ptr<ModuleAction>> module_actions_;
+    std::unique_ptr<dev::Bus> bus_;
+    std::vector<std::unique_ptr<dev::Device>> devices_;
+    std::vector<ModuleResult> module_log_;
+    std::vector<std::string> write_errors_;
     std::map<const void*, unsigned long> irq_flags_;  // what each irqsave lock saved
 };
 

@@ -74,7 +74,12 @@ void dispatch(Cpu& cpu, int vector) {
                    trace::Ev::call_function_exit, [&] { run_call_queue(cpu); });
             return;
         case SPURIOUS_APIC_VECTOR:
-            cpu.lapic.spu_count++;  // no EOI for the spurious vector
+            // handle_spurious_interrupt() (arch/x86/kernel/apic/apic.c): counted in SPU,
+            // reported, and not acknowledged.
+            cpu.lapic.spu_count++;
+            printk_emit(k, LOGLEVEL_INFO,
+                        "Spurious APIC interrupt (vector 0xFF) on CPU#" + std::to_string(cpu.id) +
+                            ", should never happen.");
             return;
         default:
             break;

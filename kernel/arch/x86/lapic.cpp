@@ -42,7 +42,10 @@ int Lapic::deliverable() const {
 
 std::uint64_t Lapic::start_service(int vector) {
     clear(irr_, vector);
-    set(isr_, vector);
+    // The spurious-interrupt vector is dispensed without setting its ISR bit (SDM vol. 3A,
+    // "Spurious Interrupt"), which is why its handler returns without an EOI; setting it
+    // would block every vector below 0xff for good.
+    if (vector != x86::SPURIOUS_APIC_VECTOR) set(isr_, vector);
     return cause_[vector];
 }
 

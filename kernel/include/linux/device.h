@@ -14,7 +14,11 @@
 #include <linux/symbol.h>
 
 struct device_driver;
-struct bus_type;
+
+/* A bus: what dev_driver_string() names a device by before a driver binds. */
+struct bus_type {
+	const char *name;
+};
 
 struct device {
 	struct device *parent;
@@ -45,6 +49,9 @@ void devm_kfree(struct device *dev, const void *p);
 int devm_add_action(struct device *dev, void (*action)(void *), void *data);
 int devm_add_action_or_reset(struct device *dev, void (*action)(void *), void *data);
 __printf(3, 4) void _dev_printk(const char *level, const struct device *dev, const char *fmt, ...);
+/* Logs "error -ENXIO: <message>" (silently for -EPROBE_DEFER) and returns err. */
+__printf(3, 4) int dev_err_probe(const struct device *dev, int err, const char *fmt, ...);
+__printf(3, 4) int dev_warn_probe(const struct device *dev, int err, const char *fmt, ...);
 __IRQLAB_EXTERN_C_END
 
 static inline void *devm_kzalloc(struct device *dev, size_t size, gfp_t gfp)
@@ -70,6 +77,5 @@ static inline void *dev_get_platdata(const struct device *dev) { return dev->pla
 #else
 #define dev_dbg(dev, fmt, ...) ({ if (0) _dev_printk(KERN_DEBUG, dev, dev_fmt(fmt), ##__VA_ARGS__); })
 #endif
-#define dev_err_probe(dev, err, fmt, ...) ({ dev_err(dev, fmt, ##__VA_ARGS__); (err); })
 
 #endif /* _LINUX_DEVICE_H */

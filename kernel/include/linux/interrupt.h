@@ -75,11 +75,15 @@ __IRQLAB_EXTERN_C_END
 #define devm_request_threaded_irq(d, irq, handler, thread_fn, flags, name, dev) \
 	devm_request_threaded_irq(d, irq, irqlab_symbol(handler), irqlab_symbol(thread_fn), flags, name, dev)
 
-/* request_irq() adds IRQF_COND_ONESHOT since 6.9 (commit c2ddeb29612f). */
+/*
+ * request_irq() adds IRQF_COND_ONESHOT since 6.9 (commit c2ddeb29612f). The NULL thread
+ * function is typed: in C++ NULL is an integer, and irqlab_symbol(NULL)'s comma expression
+ * would not be a null pointer constant any more.
+ */
 #define request_irq(irq, handler, flags, name, dev) \
-	request_threaded_irq(irq, handler, NULL, (flags) | IRQF_COND_ONESHOT, name, dev)
+	request_threaded_irq(irq, handler, (irq_handler_t)NULL, (flags) | IRQF_COND_ONESHOT, name, dev)
 #define devm_request_irq(d, irq, handler, irqflags, devname, dev_id) \
-	devm_request_threaded_irq(d, irq, handler, NULL, (irqflags) | IRQF_COND_ONESHOT, devname, dev_id)
+	devm_request_threaded_irq(d, irq, handler, (irq_handler_t)NULL, (irqflags) | IRQF_COND_ONESHOT, devname, dev_id)
 
 /* request_any_context_irq() returns these on success. */
 enum {

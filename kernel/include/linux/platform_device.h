@@ -11,6 +11,9 @@
 #include <linux/ioport.h>
 #include <linux/module.h>
 
+#define PLATFORM_DEVID_NONE (-1)
+#define PLATFORM_DEVID_AUTO (-2)
+
 struct platform_device_id {
 	char name[20];
 	unsigned long driver_data;
@@ -37,6 +40,7 @@ struct platform_driver {
 #define to_platform_device(x) container_of((x), struct platform_device, dev)
 
 __IRQLAB_EXTERN_C_BEGIN
+extern const struct bus_type platform_bus_type;
 int __platform_driver_register(struct platform_driver *drv, struct module *owner);
 void platform_driver_unregister(struct platform_driver *drv);
 struct resource *platform_get_resource(struct platform_device *dev, unsigned int type, unsigned int num);

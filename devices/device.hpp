@@ -1,0 +1,96 @@
+// A device model and the registry of device types.
+//
+// A model sits on the bus: it maps its registers, drives its interrupt line and keeps its
+// own time with engine events. It never calls kernel code. What the kernel learns about
+// it comes from the "firmware": the resources (register window, IRQ) and the properties
+// the scenario gave, which its driver reads with device_property_read_*().
+//
+// Device types register by name (one registration per device folder); a scenario
+// instantiates them with parameters, each checked against the type's parameter list.
+#pragma once
+
+#include <linux/ioport.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kernel/drivers/base/base.hpp"
+#include "sim/time.hpp"
+
+namespace irqlab::dev {
+
+class Bus;
+
+// One parameter a device type takes.
+struct ParamSpec {
+    enum class Kind { Integer, Time, Bool, Choice, Times };
+    std::string name;
+    Kind kind;
+    std::string help;
+    std::vector<std::string> choices;  // Choice
+    std::int64_t min = 0, max = 0;     // Integer
+    bool property = false;             // also given to the driver as a device property
+};
+
+// A parameter's value, as the scenario gave it.
+struct ParamValue {
+    std::int64_t number = 0;          // Integer, Bool, Time (ns)
+    std::string text;                 // Choice
+    std::vector<sim::Time> times;     // Times
+};
+using Params = std::map<std::string, ParamValue, std::less<>>;
+
+class Device {
+public:
+    Device(Bus& bus, std::string name, std::string instance)
+        : bus_(bus), name_(std::move(name)), instance_(std::move(instance)) {}
+    virtual ~Device() = default;
+    Device(const Device&) = delete;
+    Device& operator=(const Device&) = delete;
+
+    // The platform device's name ("irqgen"): what its driver matches.
+    const std::string& name() const { return name_; }
+    // This one's name, as the kernel names its platform device ("irqgen.0").
+    const std::string& instance() const { return instance_; }
+    // What the firmware reports: register window, IRQ.
+    virtual std::vector<struct resource> resources() const = 0;
+    // Starts the model's own activity (its first events), once the machine is built.
+    virtual void start() {}
+    // One line of state for the stepper's `info devices`.
+    virtual std::string info() const = 0;
+
+protected:
+    Bus& bus_;
+    std::string name_;
+    std::string instance_;
+};
+
+struct DeviceType {
+    std::string name;     // the type name scenarios use
+    std::string module;   // the driver module that binds to it
+    std::string summary;  // one line for `irqlab devices`
+    std::vector<ParamSpec> params;
+    // A combination of parameters the model cannot honour: the complaint, or "".
+    std::function<std::string(const Params&)> check;
+    // Makes one, named `instance` ("irqgen.0").
+    std::function<std::unique_ptr<Device>(Bus&, const Params&, const std::string& instance)> make;
+};
+
+// The registry: types add themselves with a static registration object.
+void register_type(DeviceType t);
+const std::vector<DeviceType>& types();
+const DeviceType* find_type(const std::string& name);
+
+// The driver's view of the parameters marked `property`: numbers as numbers, choices as
+// strings, a Bool present only when true (device_property_read_bool()).
+kernel::Properties properties_of(const DeviceType& t, const Params& p);
+
+struct Registration {
+    explicit Registration(DeviceType t) { register_type(std::move(t)); }
+};
+
+}  // namespace irqlab::dev

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * irqgen: the driver of the programmable interrupt source (devices/irqgen/README.md).
+ *
+ * A textbook platform driver: map the registers, request the IRQ, enable the device.
+ * The hard handler checks STATUS first, because on a shared line the interrupt may be
+ * another device's (IRQ_NONE then), and acknowledges the device, so a level line drops.
+ *
+ * How it requests its line comes from device properties the scenario sets: "shared",
+ * "oneshot", "threaded" (acknowledge in a thread function), "primary" (with "threaded":
+ * its own primary handler that defers to the thread; without it the primary is NULL and
+ * the core's default one is used, which needs IRQF_ONESHOT), "handler-cost" and
+ * "thread-cost" (ns of work), and one bug to demonstrate: "no-ack" (the handler claims
+ * the interrupt without acknowledging it).
+ */
+#include <linux/delay.h>
+#include <linux/interrupt.h>
+#include <linux/io.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/property.h>
+#include <linux/slab.h>
+
+#define IRQGEN_STATUS		0x00
+#define IRQGEN_CTRL		0x04
+#define IRQGEN_ACK		0x08
+#define IRQGEN_COUNT		0x0c
+#define IRQGEN_STATUS_PENDING	BIT(0)	/* an event waits for us */
+#define IRQGEN_CTRL_ENABLE	BIT(0)	/* events raise the interrupt */
+
+struct irqgen {
+	struct device *dev;
+	void __iomem *base;
+	int irq;
+	u32 handler_cost;	/* ns */
+	u32 thread_cost;	/* ns */
+	bool no_ack;
+	unsigned long handled;
+};
+
+/* Does this device want attention? Reading STATUS also flushes posted writes. */
+static bool irqgen_pending(struct irqgen *g)
+{
+	return readl(g->base + IRQGEN_STATUS) & IRQGEN_STATUS_PENDING;
+}
+
+static void irqgen_ack(struct irqgen *g)
+{
+	if (!g->no_ack)
+		writel(IRQGEN_STATUS_PENDING, g->base + IRQGEN_ACK);
+}
+
+/* The hard handler: everything done in hardirq context. */
+static irqreturn_t irqgen_isr(int irq, void *dev_id)
+{
+	struct irqgen *g = dev_id;
+
+	if (!irqgen_pending(g))
+		return IRQ_NONE;	/* not ours: another device on a shared line */
+	if (g->handler_cost)
+		ndelay(g->handler_cost);
+	irqgen_ack(g);
+	g->handled++;
+	return IRQ_HANDLED;
+}
+
+/* The primary handler of the threaded variant: check, then defer all work. */
+static irqreturn_t irqgen_quick_check(int irq, void *dev_id)
+{
+	struct irqgen *g = dev_id;
+
+	if (!irqgen_pending(g))
+		return IRQ_NONE;
+	if (g->handler_cost)
+		ndelay(g->handler_cost);
+	return IRQ_WAKE_THREAD;
+}
+
+/* The thread function: process context, may sleep; acknowledges the device last. */
+static irqreturn_t irqgen_thread_fn(int irq, void *dev_id)
+{
+	struct irqgen *g = dev_id;
+
+	if (!irqgen_pending(g))
+		return IRQ_NONE;
+	if (g->thread_cost)
+		ndelay(g->thread_cost);
+	irqgen_ack(g);
+	g->handled++;
+	return IRQ_HANDLED;
+}
+
+static int irqgen_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	unsigned long flags = 0;
+	struct irqgen *g;
+	int ret;
+
+	g = devm_kzalloc(dev, sizeof(*g), GFP_KERNEL);
+	if (!g)
+		return -ENOMEM;
+	g->dev = dev;
+	g->base = devm_platform_ioremap_resource(pdev, 0);
+	if (IS_ERR(g->base))
+		return PTR_ERR(g->base);
+	g->irq = platform_get_irq(pdev, 0);
+	if (g->irq < 0)
+		return g->irq;
+	device_property_read_u32(dev, "handler-cost", &g->handler_cost);
+	device_property_read_u32(dev, "thread-cost", &g->thread_cost);
+	g->no_ack = device_property_read_bool(dev, "no-ack");
+	if (device_property_read_bool(dev, "shared"))
+		flags |= IRQF_SHARED;
+	if (device_property_read_bool(dev, "oneshot"))
+		flags |= IRQF_ONESHOT;
+
+	if (device_property_read_bool(dev, "threaded"))
+		ret = devm_request_threaded_irq(dev, g->irq,
+				device_property_read_bool(dev, "primary") ? irqgen_quick_check : NULL,
+				irqgen_thread_fn, flags, dev_name(dev), g);
+	else
+		ret = devm_request_irq(dev, g->irq, irqgen_isr, flags, dev_name(dev), g);
+	if (ret)
+		return dev_err_probe(dev, ret, "failed to request IRQ %d\n", g->irq);
+
+	platform_set_drvdata(pdev, g);
+	writel(IRQGEN_CTRL_ENABLE, g->base + IRQGEN_CTRL);
+	dev_info(dev, "irq %d%s%s%s\n", g->irq, flags & IRQF_SHARED ? " shared" : "",
+		 flags & IRQF_ONESHOT ? " oneshot" : "",
+		 device_property_read_bool(dev, "threaded") ? " threaded" : "");
+	return 0;
+}
+
+static void irqgen_remove(struct platform_device *pdev)
+{
+	struct irqgen *g = platform_get_drvdata(pdev);
+
+	writel(0, g->base + IRQGEN_CTRL);
+	dev_info(&pdev->dev, "%lu interrupts handled\n", g->handled);
+}
+
+static struct platform_driver irqgen_driver = {
+	.probe = irqgen_probe,
+	.remove = irqgen_remove,
+	.driver = {
+		.name = "irqgen",
+	},
+};
+module_platform_driver(irqgen_driver);
+
+MODULE_DESCRIPTION("irqlab programmable interrupt source");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,192 @@
+#include "devices/irqgen/irqgen.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace irqlab::dev {
+
+namespace {
+// A spurious level assertion holds the line this long: long enough for the IO-APIC to
+// send it, too short for anything to be pending when the handler looks.
+constexpr sim::Time kGlitch = 500;
+}  // namespace
+
+Irqgen::Irqgen(Bus& bus, Config c, const std::string& instance)
+    : Device(bus, "irqgen", instance),
+      c_(std::move(c)),
+      base_(bus.allocate_mmio(kWindow)),
+      out_(bus.connect_irq(c_.line, instance)),
+      event_ev_(this, "irqgen: event"),
+      spurious_ev_(this, "irqgen: spurious fire"),
+      glitch_ev_(this, "irqgen: glitch ends") {
+    std::sort(c_.at.begin(), c_.at.end());
+    std::sort(c_.spurious.begin(), c_.spurious.end());
+    bus.map_mmio(base_, kWindow, this, instance);
+    reset();
+}
+
+Irqgen::~Irqgen() { bus_.unmap(this); }
+
+void Irqgen::reset() {
+    status_ = 0;
+    ctrl_ = 0;
+    count_ = 0;
+    edge_high_ = false;
+}
+
+std::vector<struct resource> Irqgen::resources() const {
+    struct resource mem {};
+    mem.start = base_;
+    mem.end = base_ + kWindow - 1;
+    mem.flags = IORESOURCE_MEM;
+    struct resource irq {};
+    irq.start = irq.end = static_cast<resource_size_t>(c_.line);
+    irq.flags = IORESOURCE_IRQ | (c_.level ? IORESOURCE_IRQ_LOWLEVEL : IORESOURCE_IRQ_HIGHEDGE);
+    return {mem, irq};
+}
+
+void Irqgen::start() {
+    next_periodic_ = c_.start;
+    schedule_next();
+    if (!c_.spurious.empty()) bus_.engine().schedule(spurious_ev_, c_.spurious[0]);
+}
+
+std::string Irqgen::info() const {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%s: line %d %s: status=%#x ctrl=%#x events=%llu line %s", instance_.c_str(), c_.line,
+                  c_.level ? "level" : "edge", status_, ctrl_, static_cast<unsigned long long>(count_),
+                  out_.asserted() ? "asserted" : "idle");
+    return buf;
+}
+
+// The next event is the earlier of the next listed time and the next periodic one.
+void Irqgen::schedule_next() {
+    sim::Time when = sim::kNever;
+    if (next_at_ < c_.at.size()) when = c_.at[next_at_];
+    if (c_.every && (c_.count < 0 || periodic_done_ < c_.count)) when = std::min(when, next_periodic_);
+    if (when != sim::kNever) bus_.engine().schedule(event_ev_, std::max(when, bus_.now()));
+}
+
+void Irqgen::next_event() {
+    sim::Time now = bus_.now();
+    while (next_at_ < c_.at.size() && c_.at[next_at_] <= now) {
+        ++next_at_;
+        event();
+    }
+    if (c_.every && (c_.count < 0 || periodic_done_ < c_.count) && next_periodic_ <= now) {
+        ++periodic_done_;
+        next_periodic_ += c_.every;
+        event();
+    }
+    schedule_next();
+}
+
+void Irqgen::event() {
+    ++count_;
+    status_ |= STATUS_PENDING;
+    if (c_.stuck) stuck_ = true;
+    // An edge device signals every event, even one that finds PENDING already set.
+    if (!c_.level) edge_high_ = false;
+    update_irq();
+}
+
+void Irqgen::spurious_fire() {
+    ++next_spurious_;
+    if (c_.level) {
+        spurious_level_ = true;
+        update_irq();
+        bus_.engine().schedule(glitch_ev_, bus_.now() + kGlitch);
+    } else {
+        out_.pulse();
+    }
+    if (next_spurious_ < c_.spurious.size())
+        bus_.engine().schedule(spurious_ev_, std::max(c_.spurious[next_spurious_], bus_.now()));
+}
+
+void Irqgen::glitch_end() {
+    spurious_level_ = false;
+    update_irq();
+}
+
+// QEMU's rule: the output is a function of the registers, recomputed after each change.
+void Irqgen::update_irq() {
+    bool active = (ctrl_ & CTRL_ENABLE) && (status_ & STATUS_PENDING);
+    if (c_.level) {
+        out_.set(active || spurious_level_ || (stuck_ && (ctrl_ & CTRL_ENABLE)));
+    } else {
+        if (active && !edge_high_) out_.pulse();
+        edge_high_ = active;
+    }
+}
+
+std::uint64_t Irqgen::read(std::uint64_t offset, int) {
+    switch (offset) {
+        case STATUS: return status_;
+        case CTRL: return ctrl_;
+        case COUNT: return static_cast<std::uint32_t>(count_);
+        default: return 0;  // ACK and the reserved space read as zero
+    }
+}
+
+void Irqgen::write(std::uint64_t offset, std::uint64_t value, int) {
+    switch (offset) {
+        case CTRL: ctrl_ = static_cast<std::uint32_t>(value) & CTRL_ENABLE; break;
+        case ACK:
+            if (value & STATUS_PENDING) status_ &= ~STATUS_PENDING;
+            break;
+        default: return;  // read-only registers ignore writes
+    }
+    update_irq();
+}
+
+namespace {
+
+std::unique_ptr<Device> make(Bus& bus, const Params& p, const std::string& instance) {
+    Irqgen::Config c;
+    c.line = static_cast<int>(p.at("line").number);
+    c.level = p.count("trigger") && p.at("trigger").text == "level";
+    if (p.count("at")) c.at = p.at("at").times;
+    if (p.count("every")) c.every = p.at("every").number;
+    if (p.count("start")) c.start = p.at("start").number;
+    if (p.count("count")) c.count = p.at("count").number;
+    if (p.count("stuck")) c.stuck = p.at("stuck").number != 0;
+    if (p.count("spurious")) c.spurious = p.at("spurious").times;
+    return std::make_unique<Irqgen>(bus, std::move(c), instance);
+}
+
+using K = ParamSpec::Kind;
+const Registration registration{DeviceType{
+    "irqgen",
+    "irqgen",
+    "a programmable interrupt source (a button): edge or level, at given times or a rate",
+    {
+        {"line", K::Integer, "the IRQ line (IO-APIC pin) it drives", {}, 1, 23},
+        {"trigger", K::Choice, "edge or level (ISA lines 1-15 are edge, PCI lines 16-23 level)", {"edge", "level"}},
+        {"at", K::Times, "events at these times, like [1ms, 1.2ms]"},
+        {"every", K::Time, "one event per this period"},
+        {"start", K::Time, "the first periodic event (default 0)"},
+        {"count", K::Integer, "periodic events at most", {}, 0, 1'000'000'000},
+        {"stuck", K::Bool, "fault (level): from the first event the line stays asserted, whatever the driver does"},
+        {"spurious", K::Times, "fault: the line fires at these times with nothing pending"},
+        // What the driver reads as device properties.
+        {"shared", K::Bool, "the driver requests the line with IRQF_SHARED", {}, 0, 0, true},
+        {"threaded", K::Bool, "the driver acknowledges in a thread function (request_threaded_irq)", {}, 0, 0, true},
+        {"oneshot", K::Bool, "the driver requests IRQF_ONESHOT", {}, 0, 0, true},
+        {"primary", K::Bool, "threaded: the driver has its own primary handler (else NULL, the default one)", {}, 0, 0, true},
+        {"handler_cost", K::Time, "time the hard handler spends (udelay)", {}, 0, 0, true},
+        {"thread_cost", K::Time, "time the thread function spends", {}, 0, 0, true},
+        {"no_ack", K::Bool, "driver bug: the handler claims the interrupt but never acknowledges it", {}, 0, 0, true},
+    },
+    [](const Params& p) -> std::string {
+        bool level = p.count("trigger") && p.at("trigger").text == "level";
+        if (p.count("stuck") && p.at("stuck").number && !level) return "stuck is a fault of a level line (trigger: level)";
+        if (!p.count("at") && !p.count("every") && !p.count("spurious"))
+            return "an irqgen needs 'at' or 'every' (when it fires)";
+        return "";
+    },
+    make,
+}};
+
+}  // namespace
+
+}  // namespace irqlab::dev
