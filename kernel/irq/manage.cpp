@@ -319,7 +319,11 @@ IrqAction* free_irq_desc(IrqDesc& desc, void* dev_id) {
         action_ptr = &action->next;
     }
     *action_ptr = action->next;
-    if (!desc.action) k.irqs().shutdown(desc);
+    if (!desc.action) {
+        // The last action takes a driver's IRQ_DISABLE_UNLAZY with it (Linux clears it here).
+        desc.settings &= ~static_cast<unsigned>(IRQ_DISABLE_UNLAZY);
+        k.irqs().shutdown(desc);
+    }
     raw_spin_unlock_irqrestore(&desc.lock, flags);
     synchronize_irq_desc(desc);
     stop_thread(*action);

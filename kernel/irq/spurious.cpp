@@ -170,6 +170,7 @@ bool irq_wait_for_poll(IrqDesc& desc) {
 void note_interrupt(IrqDesc& desc, irqreturn_t action_ret) {
     Kernel& k = Kernel::get();
     if (desc.istate & IRQS_POLL_INPROGRESS) return;
+    FrameScope f("note_interrupt");  // the reports' call trace shows it, as Linux's does
     if (bad_action_ret(action_ret)) {
         // report_bad_irq(): at most 100 reports in a boot.
         if (k.irqs().bad_irq_reports > 0) {

@@ -25,11 +25,15 @@ struct module {
 	void *__irqlab;
 };
 
+/* Code built into the kernel (no KBUILD_MODID from the build) has THIS_MODULE == NULL. */
+#ifdef KBUILD_MODID
+#define __IRQLAB_IN_MODULE 1
+#else
+#define __IRQLAB_IN_MODULE 0
+#define KBUILD_MODID kernel
+#endif
 #ifndef KBUILD_MODNAME
 #define KBUILD_MODNAME "kernel"
-#endif
-#ifndef KBUILD_MODID
-#define KBUILD_MODID kernel
 #endif
 
 __IRQLAB_EXTERN_C_BEGIN
@@ -41,7 +45,11 @@ __IRQLAB_EXTERN_C_END
 /* One struct module per module file, named after it (KBUILD_MODID is an identifier). */
 #define __IRQLAB_THIS_MODULE_SYM __PASTE(__irqlab_module_, KBUILD_MODID)
 extern struct module __IRQLAB_THIS_MODULE_SYM;
+#if __IRQLAB_IN_MODULE
 #define THIS_MODULE (&__IRQLAB_THIS_MODULE_SYM)
+#else
+#define THIS_MODULE ((struct module *)0)
+#endif
 
 #define module_init(initfn)                                                        \
 	struct module __IRQLAB_THIS_MODULE_SYM = {                                  \
