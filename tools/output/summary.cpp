@@ -2,12 +2,15 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <map>
 #include <ostream>
 
+#include "kernel/irq/irq.hpp"
 #include "kernel/kernel.hpp"
 #include "kernel/panic.hpp"
 #include "kernel/printk/printk.hpp"
 #include "kernel/sched/task.hpp"
+#include "tools/output/irq_latency.hpp"
 
 namespace irqlab::output {
 
@@ -20,6 +23,38 @@ std::string pct(sim::Time part, sim::Time whole) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "%5.1f%%", whole ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0);
     return buf;
+}
+}  // namespace
+
+namespace {
+// Device interrupts: count, the handlers, and the latency from line to handler entry.
+void print_interrupts(std::ostream& out, kernel::Kernel& k, const RunFacts& facts) {
+    std::map<int, IrqLatency::Stats> lat;
+    if (facts.latency) lat = facts.latency->stats();
+    bool header = false;
+    char line[256];
+    for (const auto& [irq, desc] : k.irqs().all()) {
+        if (!desc->action) continue;
+        std::uint64_t total = 0;
+        for (std::uint64_t n : desc->kstat) total += n;
+        std::string names;
+        for (const kernel::IrqAction* a = desc->action; a; a = a->next)
+            names += (names.empty() ? "" : ", ") + std::string(a->name);
+        if (!header) {
+            out << "\nInterrupts   count  handlers                 line->handler latency:   n   median     p99     max\n";
+            header = true;
+        }
+        std::string n = "0", l50 = "-", l99 = "-", lmax = "-";
+        if (auto it = lat.find(static_cast<int>(irq)); it != lat.end()) {
+            n = std::to_string(it->second.count);
+            l50 = sim::format_time(it->second.median);
+            l99 = sim::format_time(it->second.p99);
+            lmax = sim::format_time(it->second.max);
+        }
+        std::snprintf(line, sizeof line, "  IRQ %-3u %9" PRIu64 "  %-24s %26s %8s %7s %7s%s\n", irq, total, names.c_str(),
+                      n.c_str(), l50.c_str(), l99.c_str(), lmax.c_str(), desc->disabled() ? "  (disabled)" : "");
+        out << line;
+    }
 }
 }  // namespace
 
@@ -56,6 +91,8 @@ void print_summary(std::ostream& out, const scenario::Scenario& sc, kernel::Kern
                       t->exited ? "  (exited)" : "");
         out << line;
     }
+
+    print_interrupts(out, k, facts);
 
     out << "\nKernel log: " << k.log().total() << " line" << (k.log().total() == 1 ? "" : "s") << "\n";
     const kernel::Bugs& bugs = k.bugs();

@@ -13,7 +13,10 @@ class Kernel;
 
 namespace irqlab::output {
 
+class IrqLatency;
+
 struct RunFacts {
+    const IrqLatency* latency = nullptr;  // assertion-to-handler latencies, if measured
     double wall_seconds = 0;
     std::uint64_t events = 0;
     std::string halted;  // why the machine stopped early, if it did

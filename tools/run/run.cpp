@@ -11,6 +11,7 @@
 #include "kernel/printk/printk.hpp"
 #include "sim/simulator.hpp"
 #include "tools/output/ftrace_text.hpp"
+#include "tools/output/irq_latency.hpp"
 #include "tools/output/summary.hpp"
 #include "tools/scenario/expect.hpp"
 #include "tools/scenario/world.hpp"
@@ -62,6 +63,10 @@ int run(const scenario::Scenario& sc, const Options& opt, std::ostream& out, std
         ftrace = std::make_unique<output::FtraceText>(trace_text, k, true);
         simulator.trace().subscribe(ftrace.get());
     }
+    // The summary's latency table follows the trace (only when a summary is printed: the
+    // trace costs nothing without a subscriber).
+    output::IrqLatency latency;
+    if (opt.summary) simulator.trace().subscribe(&latency);
     if (dmesg.is_open())
         k.log().set_sink([&dmesg](const kernel::LogRecord& r) { dmesg << kernel::Log::dmesg_line(r) << '\n'; });
 
@@ -76,12 +81,14 @@ int run(const scenario::Scenario& sc, const Options& opt, std::ostream& out, std
         facts.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
         facts.events = simulator.engine().events_processed();
         facts.halted = k.halted_reason();
+        facts.latency = &latency;
         if (opt.summary) output::print_summary(out, sc, k, verdict, facts);
         code = verdict.ok() ? 0 : 1;
         if (!opt.proc_dir.empty() && !write_proc_dir(k, opt.proc_dir, err)) code = 2;
         // Unwind the tasks while the world they reference is still there.
         k.shutdown();
     }
+    if (opt.summary) simulator.trace().unsubscribe(&latency);
     if (ftrace) {
         simulator.trace().unsubscribe(ftrace.get());
         ftrace->finish();
