@@ -24,6 +24,7 @@
 namespace irqlab::dev {
 
 class Bus;
+struct MsiMessage;
 
 // One parameter a device type takes.
 struct ParamSpec {
@@ -62,6 +63,10 @@ public:
     virtual void start() {}
     // One line of state for the stepper's `info devices`.
     virtual std::string info() const = 0;
+    // An MSI-capable device's message slot (its MSI capability), or nullptr; the machine
+    // gives it an interrupt and the kernel programs it. msi_written() follows each write.
+    virtual MsiMessage* msi() { return nullptr; }
+    virtual void msi_written() {}
 
 protected:
     Bus& bus_;

@@ -15,7 +15,7 @@ Irqgen::Irqgen(Bus& bus, Config c, const std::string& instance)
     : Device(bus, "irqgen", instance),
       c_(std::move(c)),
       base_(bus.allocate_mmio(kWindow)),
-      out_(bus.connect_irq(c_.line, instance)),
+      out_(c_.msi ? nullptr : &bus.connect_irq(c_.line, instance)),
       event_ev_(this, "irqgen: event"),
       spurious_ev_(this, "irqgen: spurious fire"),
       glitch_ev_(this, "irqgen: glitch ends") {
@@ -39,6 +39,7 @@ std::vector<struct resource> Irqgen::resources() const {
     mem.start = base_;
     mem.end = base_ + kWindow - 1;
     mem.flags = IORESOURCE_MEM;
+    if (c_.msi) return {mem};  // the machine adds the MSI interrupt it allocates
     struct resource irq {};
     irq.start = irq.end = static_cast<resource_size_t>(c_.line);
     irq.flags = IORESOURCE_IRQ | (c_.level ? IORESOURCE_IRQ_LOWLEVEL : IORESOURCE_IRQ_HIGHEDGE);
@@ -53,9 +54,14 @@ void Irqgen::start() {
 
 std::string Irqgen::info() const {
     char buf[160];
-    std::snprintf(buf, sizeof buf, "%s: line %d %s: status=%#x ctrl=%#x events=%llu line %s", instance_.c_str(), c_.line,
-                  c_.level ? "level" : "edge", status_, ctrl_, static_cast<unsigned long long>(count_),
-                  out_.asserted() ? "asserted" : "idle");
+    if (c_.msi)
+        std::snprintf(buf, sizeof buf, "%s: MSI: status=%#x ctrl=%#x events=%llu message %s%s", instance_.c_str(), status_,
+                      ctrl_, static_cast<unsigned long long>(count_), msi_.enabled ? "enabled" : "masked",
+                      msi_pending_ ? ", pending" : "");
+    else
+        std::snprintf(buf, sizeof buf, "%s: line %d %s: status=%#x ctrl=%#x events=%llu line %s", instance_.c_str(),
+                      c_.line, c_.level ? "level" : "edge", status_, ctrl_, static_cast<unsigned long long>(count_),
+                      out_->asserted() ? "asserted" : "idle");
     return buf;
 }
 
@@ -92,12 +98,14 @@ void Irqgen::event() {
 
 void Irqgen::spurious_fire() {
     ++next_spurious_;
-    if (c_.level) {
+    if (c_.msi) {
+        send_msi();
+    } else if (c_.level) {
         spurious_level_ = true;
         update_irq();
         bus_.engine().schedule(glitch_ev_, bus_.now() + kGlitch);
     } else {
-        out_.pulse();
+        out_->pulse();
     }
     if (next_spurious_ < c_.spurious.size())
         bus_.engine().schedule(spurious_ev_, std::max(c_.spurious[next_spurious_], bus_.now()));
@@ -112,10 +120,25 @@ void Irqgen::glitch_end() {
 void Irqgen::update_irq() {
     bool active = (ctrl_ & CTRL_ENABLE) && (status_ & STATUS_PENDING);
     if (c_.level) {
-        out_.set(active || spurious_level_ || (stuck_ && (ctrl_ & CTRL_ENABLE)));
+        out_->set(active || spurious_level_ || (stuck_ && (ctrl_ & CTRL_ENABLE)));
     } else {
-        if (active && !edge_high_) out_.pulse();
+        if (active && !edge_high_) c_.msi ? send_msi() : out_->pulse();
         edge_high_ = active;
+    }
+}
+
+void Irqgen::send_msi() {
+    if (!msi_.enabled) {
+        msi_pending_ = true;
+        return;
+    }
+    bus_.msi_send(msi_, instance_);
+}
+
+void Irqgen::msi_written() {
+    if (msi_.enabled && msi_pending_) {
+        msi_pending_ = false;
+        bus_.msi_send(msi_, instance_);
     }
 }
 
@@ -143,8 +166,9 @@ namespace {
 
 std::unique_ptr<Device> make(Bus& bus, const Params& p, const std::string& instance) {
     Irqgen::Config c;
-    c.line = static_cast<int>(p.at("line").number);
+    c.line = p.count("line") ? static_cast<int>(p.at("line").number) : -1;
     c.level = p.count("trigger") && p.at("trigger").text == "level";
+    c.msi = p.count("msi") && p.at("msi").number;
     if (p.count("at")) c.at = p.at("at").times;
     if (p.count("every")) c.every = p.at("every").number;
     if (p.count("start")) c.start = p.at("start").number;
@@ -161,6 +185,7 @@ const Registration registration{DeviceType{
     "a programmable interrupt source (a button): edge or level, at given times or a rate",
     {
         {"line", K::Integer, "the IRQ line (IO-APIC pin) it drives", {}, 1, 23},
+        {"msi", K::Bool, "signal with MSI messages instead of a line"},
         {"trigger", K::Choice, "edge or level (ISA lines 1-15 are edge, PCI lines 16-23 level)", {"edge", "level"}},
         {"at", K::Times, "events at these times, like [1ms, 1.2ms]"},
         {"every", K::Time, "one event per this period"},
@@ -179,6 +204,9 @@ const Registration registration{DeviceType{
     },
     [](const Params& p) -> std::string {
         bool level = p.count("trigger") && p.at("trigger").text == "level";
+        bool msi = p.count("msi") && p.at("msi").number;
+        if (msi && (p.count("line") || level)) return "an MSI device has no line: drop 'line' and 'trigger'";
+        if (!msi && !p.count("line")) return "an irqgen needs 'line' (the IO-APIC pin it drives) or 'msi: true'";
         if (p.count("stuck") && p.at("stuck").number && !level) return "stuck is a fault of a level line (trigger: level)";
         if (!p.count("at") && !p.count("every") && !p.count("spurious"))
             return "an irqgen needs 'at' or 'every' (when it fires)";

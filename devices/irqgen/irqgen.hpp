@@ -8,6 +8,10 @@
 // pending: the interrupt storm "nobody cared" stops) and `spurious` times (the line fires
 // with nothing pending).
 //
+// With `msi`, the device has no line: each event (while enabled) writes its MSI message,
+// which goes straight to a local APIC; an event while the kernel has the message masked
+// sets the Pending bit and is sent at the unmask (PCI's per-vector masking).
+//
 // Registers (32-bit, MMIO window of kWindow bytes):
 //   0x00 STATUS  RO  bit 0 PENDING: an event is waiting for the driver
 //   0x04 CTRL    RW  bit 0 ENABLE: events raise the IRQ output (0 after reset)
@@ -36,6 +40,7 @@ public:
 
     struct Config {
         int line = 0;
+        bool msi = false;  // signal by MSI message instead of a line
         bool level = false;
         std::vector<sim::Time> at;        // events at these times
         sim::Time every = 0;              // and/or one per period (0: none)
@@ -51,6 +56,8 @@ public:
     std::vector<struct resource> resources() const override;
     void start() override;
     std::string info() const override;
+    MsiMessage* msi() override { return c_.msi ? &msi_ : nullptr; }
+    void msi_written() override;
 
     std::uint64_t read(std::uint64_t offset, int size) override;
     void write(std::uint64_t offset, std::uint64_t value, int size) override;
@@ -64,11 +71,14 @@ private:
     void next_event();  // the scheduled event fires
     void spurious_fire();
     void glitch_end();
+    void send_msi();
     void schedule_next();
 
     Config c_;
     std::uint64_t base_;
-    IrqOutput& out_;
+    IrqOutput* out_ = nullptr;  // the line (none for MSI)
+    MsiMessage msi_;
+    bool msi_pending_ = false;  // the Pending bit: an event while the message was masked
     std::uint32_t status_ = 0, ctrl_ = 0;
     std::uint64_t count_ = 0;
     std::int64_t periodic_done_ = 0;

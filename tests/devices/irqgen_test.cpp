@@ -5,6 +5,7 @@
 #include "devices/bus/bus.hpp"
 #include "devices/irqgen/irqgen.hpp"
 #include "kernel/arch/x86/io_apic.hpp"
+#include "kernel/irq_source.hpp"
 #include "machine.hpp"
 
 using namespace irqlab;
@@ -131,4 +132,28 @@ TEST_CASE("DMA reaches mapped memory only; other accesses fault and are counted"
     b.bus.dma_unmap(addr);
     CHECK_FALSE(b.bus.dma_write(addr, msg, 1));
     CHECK(b.bus.dma_faults() == 2);
+}
+
+TEST_CASE("an MSI event goes straight to the local APIC the message names; masked, it waits as Pending") {
+    Board b;
+    Irqgen::Config c;
+    c.msi = true;
+    c.at = {10 * us, 30 * us};
+    Irqgen g(b.bus, c, "irqgen.0");
+    test::TestIrq v41(b.m, 0, 0x41, 0), v42(b.m, 0, 0x42, 0);
+    b.bus.mmio_write(b.base(g) + Irqgen::CTRL, Irqgen::CTRL_ENABLE, 4);
+    *g.msi() = dev::MsiMessage{0xfee00000, 0x41, true};
+    g.start();
+    b.m.run_until(20 * us);
+    CHECK(v41.seen.size() == 1);
+    b.bus.mmio_write(b.base(g) + Irqgen::ACK, 1, 4);
+    *g.msi() = dev::MsiMessage{0xfee00000, 0x42, false};  // the kernel masks it
+    b.m.run_until(40 * us);
+    CHECK(v42.seen.empty());
+    CHECK(g.info().find("pending") != std::string::npos);
+    g.msi()->enabled = true;  // unmasked: the Pending message goes out
+    g.msi_written();
+    b.m.run_until(50 * us);
+    REQUIRE(v42.seen.size() == 1);
+    CHECK(v42.seen[0].at == 40 * us + b.m.k.config.costs[kernel::Cost::apic_delivery] + b.m.k.config.costs[kernel::Cost::irq_entry]);
 }

@@ -106,3 +106,17 @@ TEST_CASE("a hardirq lands inside a task's spend, and the spend resumes after it
     CHECK(at > 0.001150);
     CHECK(at < 0.001170);
 }
+
+TEST_CASE("an MSI irqgen gets the first dynamic IRQ, 24, on a PCI-MSI chip with an edge flow") {
+    std::string sc = temp_path("msi.yaml"), dir = temp_path("msiproc");
+    std::ofstream(sc) << "irqlab: 1\n"
+                         "devices:\n"
+                         "  - {type: irqgen, msi: true, every: 1ms, start: 1ms, count: 3}\n"
+                         "run: {until: 5ms}\n"
+                         "expect: {irqs: {24: 3}}\n";
+    auto r = irqlab_cli("run -q " + sc + " --proc-dir " + dir);
+    CHECK(r.code == 0);
+    CHECK(slurp(dir + "/interrupts").find(" 24:          3  PCI-MSI-irqgen.0   0-edge      irqgen.0\n") != std::string::npos);
+    std::remove(sc.c_str());
+    std::filesystem::remove_all(dir);
+}

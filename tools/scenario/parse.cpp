@@ -270,9 +270,6 @@ struct Parser {
                 }
                 d.params[p.name] = pv;
             }
-            for (const dev::ParamSpec& p : t->params)
-                if (p.name == "line" && !d.params.count("line"))
-                    r.fail(item, "a device of type " + type + " needs 'line' (" + p.help + ")");
             if (t->check) {
                 std::string complaint = t->check(d.params);
                 if (!complaint.empty()) r.fail(item, complaint);

@@ -12,6 +12,7 @@
 #include "devices/device.hpp"
 #include "kernel/drivers/base/base.hpp"
 #include "kernel/fs/proc/proc.hpp"
+#include "kernel/irq/irq.hpp"
 #include "kernel/kallsyms.hpp"
 #include "kernel/kernel.hpp"
 #include "kernel/sched/sched.hpp"
@@ -95,7 +96,9 @@ void World::build_machine() {
         int id = ids[d.type]++;
         devices_.push_back(type.make(*bus_, d.params, d.type + "." + std::to_string(id)));
         dev::Device& device = *devices_.back();
-        k_.drivers().add_platform_device(device.name(), id, device.resources(), dev::properties_of(type, d.params));
+        std::vector<struct resource> res = device.resources();
+        if (device.msi()) res.push_back(msi_interrupt(device));
+        k_.drivers().add_platform_device(device.name(), id, std::move(res), dev::properties_of(type, d.params));
         device.start();
     }
     for (const ModuleSpec& m : sc_.modules) {
@@ -106,6 +109,25 @@ void World::build_machine() {
             k_.engine.schedule(*module_actions_.back(), m.unload);
         }
     }
+}
+
+// An MSI device's interrupt: a descriptor whose chip writes the device's message slot
+// (as the PCI core programs the MSI capability), reported to the driver as its IRQ.
+struct resource World::msi_interrupt(dev::Device& device) {
+    auto src = std::make_unique<kernel::MsiSource>();
+    src->device = device.instance();
+    src->ctx = &device;
+    src->write_msg = [](void* ctx, std::uint64_t address, std::uint32_t data, bool enabled) {
+        auto* d = static_cast<dev::Device*>(ctx);
+        *d->msi() = dev::MsiMessage{address, data, enabled};
+        d->msi_written();
+    };
+    kernel::IrqDesc& desc = k_.irqs().alloc_msi(*src);
+    msi_.push_back(std::move(src));
+    struct resource irq {};
+    irq.start = irq.end = desc.irq;
+    irq.flags = IORESOURCE_IRQ | IORESOURCE_IRQ_HIGHEDGE;
+    return irq;
 }
 
 // insmod/rmmod: a process enters the kernel (finit_module/delete_module) and runs the

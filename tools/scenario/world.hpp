@@ -7,11 +7,14 @@
 #include <string>
 #include <vector>
 
+#include <linux/ioport.h>
+
 #include "sim/event.hpp"
 #include "tools/scenario/scenario.hpp"
 
 namespace irqlab::kernel {
 class Kernel;
+struct MsiSource;
 struct Task;
 }  // namespace irqlab::kernel
 
@@ -48,6 +51,7 @@ private:
     struct ModuleAction;
     void start(const TaskSpec& spec);
     void build_machine();
+    struct resource msi_interrupt(dev::Device& device);
     void module_task(const ModuleSpec& m, bool load);
     int run_program(const TaskSpec& spec);
     void run_ops(const TaskSpec& spec, const std::vector<Op>& ops, bool& exited);
@@ -59,6 +63,7 @@ private:
     std::vector<std::unique_ptr<ModuleAction>> module_actions_;
     std::unique_ptr<dev::Bus> bus_;
     std::vector<std::unique_ptr<dev::Device>> devices_;
+    std::vector<std::unique_ptr<kernel::MsiSource>> msi_;
     std::vector<ModuleResult> module_log_;
     std::vector<std::string> write_errors_;
     std::map<const void*, unsigned long> irq_flags_;  // what each irqsave lock saved
