@@ -8,11 +8,18 @@
 #include <linux/container_of.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
+#include <linux/device.h>
+#include <linux/dma-mapping.h>
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/gfp.h>
 #include <linux/hardirq.h>
+#include <linux/init.h>
 #include <linux/interrupt.h>
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/irq.h>
+#include <linux/irqreturn.h>
 #include <linux/irqflags.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
@@ -20,9 +27,12 @@
 #include <linux/ktime.h>
 #include <linux/list.h>
 #include <linux/lockdep_types.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/preempt.h>
+#include <linux/platform_device.h>
 #include <linux/printk.h>
+#include <linux/property.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -109,4 +119,84 @@ int headers_use(void)
 	kthread_stop(t);
 	kfree(dev);
 	return min(1, 2) + max_t(int, 3, 4);
+}
+
+/* A platform driver, as a device folder's driver is written. */
+struct headers_pdata {
+	void __iomem *base;
+	int irq;
+	dma_addr_t ring_dma;
+	void *ring;
+};
+
+static irqreturn_t headers_isr(int irq, void *dev_id)
+{
+	struct headers_pdata *p = (struct headers_pdata *)dev_id;
+
+	(void)irq;
+	if (!(readl(p->base) & BIT(0)))
+		return IRQ_NONE;
+	writel(1, (char __iomem *)p->base + 8);
+	return IRQ_WAKE_THREAD;
+}
+
+static irqreturn_t headers_thread_fn(int irq, void *dev_id)
+{
+	(void)irq;
+	(void)dev_id;
+	return IRQ_HANDLED;
+}
+
+static int headers_probe(struct platform_device *pdev)
+{
+	struct headers_pdata *p;
+	struct resource *res;
+	struct irq_data *d;
+	u32 cost = 0;
+	int ret;
+
+	p = (struct headers_pdata *)devm_kzalloc(&pdev->dev, sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	res = platform_get_resource(pdev, IORESOURCE_MEM, 0);
+	if (!res || resource_size(res) < 16)
+		return -ENODEV;
+	p->base = devm_platform_ioremap_resource(pdev, 0);
+	if (IS_ERR(p->base))
+		return PTR_ERR(p->base);
+	p->irq = platform_get_irq(pdev, 0);
+	if (p->irq < 0)
+		return p->irq;
+	device_property_read_u32(&pdev->dev, "cost", &cost);
+	p->ring = dmam_alloc_coherent(&pdev->dev, 4096, &p->ring_dma, GFP_KERNEL);
+	ret = devm_request_threaded_irq(&pdev->dev, p->irq, headers_isr, headers_thread_fn,
+					IRQF_SHARED | IRQF_ONESHOT, dev_name(&pdev->dev), p);
+	if (ret)
+		return dev_err_probe(&pdev->dev, ret, "irq %d\n", p->irq);
+	d = irq_get_irq_data(p->irq);
+	if (d && (irqd_get_trigger_type(d) & IRQ_TYPE_LEVEL_MASK))
+		dev_info(&pdev->dev, "level, hwirq %lu\n", d->hwirq);
+	outb(inb(0x60), 0x64);
+	platform_set_drvdata(pdev, p);
+	return 0;
+}
+
+static void headers_remove(struct platform_device *pdev)
+{
+	struct headers_pdata *p = (struct headers_pdata *)platform_get_drvdata(pdev);
+
+	disable_irq(p->irq);
+	enable_irq(p->irq);
+	synchronize_irq(p->irq);
+}
+
+static struct platform_driver headers_driver = {
+	.probe = headers_probe,
+	.remove = headers_remove,
+	.driver = { .name = "headers" },
+};
+
+static inline int headers_register(void)
+{
+	return platform_driver_register(&headers_driver);
 }
