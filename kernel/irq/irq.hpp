@@ -27,8 +27,8 @@ public:
 
     IrqDesc* desc(unsigned irq);
     const std::map<unsigned, std::unique_ptr<IrqDesc>>& all() const { return descs_; }
-    // nr_irqs as x86 sizes it (arch_probe_nr_irqs() with 24 GSIs: 424 + 8 per CPU), or
-    // more if more were allocated.
+    // nr_irqs as x86 sizes it (arch_probe_nr_irqs() with 24 GSIs: 424 + 8 per CPU, at most
+    // 256 per CPU), or more if more were allocated.
     unsigned nr_irqs() const;
 
     // Boot: one descriptor per IO-APIC pin (GSI = Linux IRQ number), ISA IRQs 0-15 edge

@@ -6,6 +6,7 @@
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 
+#include <algorithm>
 #include <bitset>
 
 #include "kernel/arch/x86/entry.hpp"
@@ -159,8 +160,11 @@ IrqDesc* Irqs::desc(unsigned irq) {
 }
 
 unsigned Irqs::nr_irqs() const {
-    // (gsi_top + nr_legacy_irqs()) + 8 * nr_cpu_ids, plus gsi_top * 16 for MSI.
-    unsigned nr = (24 + 16) + 8 * static_cast<unsigned>(k_.nr_cpus()) + 24 * 16;
+    // (gsi_top + nr_legacy_irqs()) + 8 * nr_cpu_ids, plus gsi_top * 16 for MSI; but never
+    // more than NR_VECTORS * nr_cpu_ids, the cap arch_probe_nr_irqs() applies first (so a
+    // one-CPU machine has 256).
+    auto cpus = static_cast<unsigned>(k_.nr_cpus());
+    unsigned nr = std::min((24 + 16) + 8 * cpus + 24 * 16, static_cast<unsigned>(x86::NR_VECTORS) * cpus);
     if (!descs_.empty() && descs_.rbegin()->first + 1 > nr) nr = descs_.rbegin()->first + 1;
     return nr;
 }
