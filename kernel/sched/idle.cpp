@@ -13,7 +13,14 @@ namespace irqlab::kernel {
 int idle_loop() {
     Kernel& k = Kernel::get();
     Task& self = *k.running();
-    self.frames = {{"common_startup_64"}, {"start_secondary"}, {"cpu_startup_entry"}, {"do_idle"}};
+    // The boot CPU's idle task is what start_kernel() became; the others came up through
+    // start_secondary() (arch/x86/kernel/head_64.S, init/main.c, smpboot.c).
+    if (k.this_cpu().id == 0)
+        self.frames = {{"common_startup_64"}, {"x86_64_start_kernel"}, {"x86_64_start_reservations"},
+                       {"start_kernel"},      {"rest_init"},           {"cpu_startup_entry"},
+                       {"do_idle"}};
+    else
+        self.frames = {{"common_startup_64"}, {"start_secondary"}, {"cpu_startup_entry"}, {"do_idle"}};
     for (;;) {
         Cpu& cpu = k.this_cpu();
         while (!cpu.need_resched) {

@@ -29,7 +29,10 @@ public:
     // One redirection table entry (the fields of struct IO_APIC_route_entry).
     struct Entry {
         std::uint8_t vector = 0;
-        std::uint8_t delivery_mode = 0;  // 0 fixed, 1 lowest priority
+        // 0 fixed, 1 lowest priority. Linux 6.12 programs fixed mode with a physical
+        // destination only (__irq_msi_compose_msg() in apic.c, which IO-APIC entries reuse),
+        // so irqlab delivers every entry to `dest` as fixed mode does.
+        std::uint8_t delivery_mode = 0;
         bool dest_logical = false;
         bool active_low = false;
         bool remote_irr = false;  // level only: a message is in service
