@@ -127,6 +127,9 @@ int ksoftirqd_fn(void*) {
             continue;
         }
         __set_current_state(TASK_RUNNING);
+        // smpboot_thread_fn()'s preempt_enable() before each run: with full preemption the
+        // only place a busy ksoftirqd yields to a woken task (cond_resched() is a no-op).
+        k.sched().preempt_schedule();
         cpu.irqs_on = false;  // ksoftirqd_run_begin()
         if (cpu.softirq_pending) handle_softirqs(true);
         k.this_cpu().irqs_on = true;  // ksoftirqd_run_end()
@@ -153,6 +156,7 @@ void spawn_ksoftirqd(Kernel& k) {
 
 void softirq_init(Kernel& k) {
     k.softirqs().open(TIMER_SOFTIRQ, run_timer_softirq, "run_timer_softirq");
+    tasklet_init_softirqs(k);
 }
 
 }  // namespace irqlab::kernel

@@ -4,11 +4,20 @@
 
 #include <array>
 #include <cstdint>
+#include <vector>
+
+struct tasklet_struct;
 
 namespace irqlab::kernel {
 
 class Kernel;
 class Cpu;
+
+// One CPU's tasklet list (struct tasklet_head): appended at the tail.
+struct TaskletHead {
+    struct tasklet_struct* head = nullptr;
+    struct tasklet_struct** tail = nullptr;
+};
 
 class Softirqs {
 public:
@@ -18,6 +27,7 @@ public:
     };
     std::array<Action, 10> vec{};
     void open(int nr, void (*fn)(void), const char* name);
+    std::vector<TaskletHead> tasklet_vec, tasklet_hi_vec;  // per CPU
 };
 
 // __raise_softirq_irqoff(): traces the raise and marks it pending on `cpu`.
@@ -31,7 +41,9 @@ void do_softirq(Cpu& cpu);
 void wakeup_softirqd(Cpu& cpu);
 // Creates ksoftirqd/N for every CPU (sleeping until woken).
 void spawn_ksoftirqd(Kernel& k);
-// The built-in handlers opened at boot (TIMER_SOFTIRQ, ...).
+// The built-in handlers opened at boot (TIMER_SOFTIRQ, the tasklet softirqs).
 void softirq_init(Kernel& k);
+// softirq_init()'s tasklet part: the per-CPU lists, TASKLET_SOFTIRQ and HI_SOFTIRQ.
+void tasklet_init_softirqs(Kernel& k);
 
 }  // namespace irqlab::kernel

@@ -2,7 +2,10 @@
 // arrival order, so an unlock hands the lock to the longest waiter (a ticket lock's FIFO).
 #pragma once
 
+#include <linux/wait.h>
+
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 struct raw_spinlock;
@@ -20,6 +23,8 @@ struct Locking {
     std::vector<SpinWaiter*> waiters;  // in arrival order
     std::uint64_t next_ticket = 1;
     bool debug_locks = true;  // turned off by the first lock bug report, as in Linux
+    // wait_var_event()'s queue (kernel/sched/wait_bit.c), made at first use.
+    std::unique_ptr<wait_queue_head_t> var_waitqueue;
 };
 
 }  // namespace irqlab::kernel

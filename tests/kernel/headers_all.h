@@ -200,3 +200,38 @@ static inline int headers_register(void)
 {
 	return platform_driver_register(&headers_driver);
 }
+
+/* Tasklets: both DECLARE_TASKLET forms, setup/init, and the calls a driver makes. */
+struct headers_bh {
+	struct tasklet_struct tasklet;
+	int runs;
+};
+
+static void headers_tasklet_fn(struct tasklet_struct *t)
+{
+	struct headers_bh *bh = from_tasklet(bh, t, tasklet);
+
+	bh->runs++;
+}
+
+static void headers_old_tasklet_fn(unsigned long data)
+{
+	(void)data;
+}
+
+static DECLARE_TASKLET(headers_new_tasklet, headers_tasklet_fn);
+static DECLARE_TASKLET(headers_old_tasklet, headers_old_tasklet_fn, 7);
+static DECLARE_TASKLET_DISABLED(headers_off_tasklet, headers_tasklet_fn);
+static DECLARE_TASKLET_OLD(headers_older_tasklet, headers_old_tasklet_fn);
+
+static inline void headers_use_tasklets(struct headers_bh *bh)
+{
+	tasklet_setup(&bh->tasklet, headers_tasklet_fn);
+	tasklet_init(&headers_old_tasklet, headers_old_tasklet_fn, 1);
+	tasklet_schedule(&bh->tasklet);
+	tasklet_hi_schedule(&headers_new_tasklet);
+	tasklet_disable(&headers_off_tasklet);
+	tasklet_enable(&headers_off_tasklet);
+	tasklet_schedule(&headers_older_tasklet);
+	tasklet_kill(&bh->tasklet);
+}

@@ -120,4 +120,126 @@ void __raise_softirq_irqoff(unsigned int nr);
 unsigned int local_softirq_pending(void);
 __IRQLAB_EXTERN_C_END
 
+/*
+ * Tasklets (include/linux/interrupt.h, kernel/softirq.c): deferred work run from
+ * TASKLET_SOFTIRQ (or HI_SOFTIRQ) on the CPU that scheduled it, never on two CPUs at once.
+ * State: SCHED (queued, will run) and RUN (running now); count > 0 means disabled.
+ * Linux deprecates them for BH workqueues (6.9) but 6.12 still has all of this.
+ */
+struct tasklet_struct {
+	struct tasklet_struct *next;
+	unsigned long state;
+	atomic_t count;
+	bool use_callback;
+	union {
+		void (*func)(unsigned long data);
+		void (*callback)(struct tasklet_struct *t);
+	};
+	unsigned long data;
+};
+
+enum {
+	TASKLET_STATE_SCHED,	/* Tasklet is scheduled for execution */
+	TASKLET_STATE_RUN	/* Tasklet is running (SMP only) */
+};
+
+/*
+ * A tasklet defined with DECLARE_TASKLET* gets its callback named for traces and reports
+ * by a constructor (a static initializer cannot call irqlab_symbol()).
+ */
+#define __IRQLAB_NAME_TASKLET(name, fn)                                            \
+	__attribute__((constructor)) static void __PASTE(__irqlab_tasklet_, name)(void) \
+	{                                                                          \
+		irqlab_name_symbol((const void *)(fn), #fn, __IRQLAB_MODNAME);      \
+		irqlab_name_symbol((const void *)&(name), #name, __IRQLAB_MODNAME); \
+	}
+
+#define __DECLARE_TASKLET_CB(name, _callback, _count)                              \
+	struct tasklet_struct name = {                                             \
+		.next = 0, .state = 0, .count = ATOMIC_INIT(_count),               \
+		.use_callback = true, .callback = _callback, .data = 0 };          \
+	__IRQLAB_NAME_TASKLET(name, _callback)
+#define __DECLARE_TASKLET_FUNC(name, _func, _data, _count)                         \
+	struct tasklet_struct name = {                                             \
+		.next = 0, .state = 0, .count = ATOMIC_INIT(_count),               \
+		.use_callback = false, .func = _func, .data = (unsigned long)(_data) }; \
+	__IRQLAB_NAME_TASKLET(name, _func)
+
+/* The 5.9+ two-argument form (callback gets the tasklet), and the old one (func, data). */
+#define DECLARE_TASKLET_OLD(name, _func) __DECLARE_TASKLET_FUNC(name, _func, 0, 0)
+#define DECLARE_TASKLET_DISABLED_OLD(name, _func) __DECLARE_TASKLET_FUNC(name, _func, 0, 1)
+#define __IRQLAB_TASKLET_ARGS(_1, _2, _3, which, ...) which
+/*
+ * DECLARE_TASKLET(name, callback) since 5.9; DECLARE_TASKLET(name, func, data) before
+ * (commit b13fecb1c3a6 changed its meaning). Both spellings work here.
+ */
+#define DECLARE_TASKLET(...)                                                       \
+	__IRQLAB_TASKLET_ARGS(__VA_ARGS__, __DECLARE_TASKLET_3, __DECLARE_TASKLET_2, )(__VA_ARGS__)
+#define DECLARE_TASKLET_DISABLED(...)                                              \
+	__IRQLAB_TASKLET_ARGS(__VA_ARGS__, __DECLARE_TASKLET_DISABLED_3, __DECLARE_TASKLET_DISABLED_2, )(__VA_ARGS__)
+#define __DECLARE_TASKLET_2(name, _callback) __DECLARE_TASKLET_CB(name, _callback, 0)
+#define __DECLARE_TASKLET_3(name, _func, _data) __DECLARE_TASKLET_FUNC(name, _func, _data, 0)
+#define __DECLARE_TASKLET_DISABLED_2(name, _callback) __DECLARE_TASKLET_CB(name, _callback, 1)
+#define __DECLARE_TASKLET_DISABLED_3(name, _func, _data) __DECLARE_TASKLET_FUNC(name, _func, _data, 1)
+
+#define from_tasklet(var, callback_tasklet, tasklet_fieldname) \
+	container_of(callback_tasklet, __typeof__(*var), tasklet_fieldname)
+
+__IRQLAB_EXTERN_C_BEGIN
+void __tasklet_schedule(struct tasklet_struct *t);
+void __tasklet_hi_schedule(struct tasklet_struct *t);
+void tasklet_setup(struct tasklet_struct *t, void (*callback)(struct tasklet_struct *));
+void tasklet_init(struct tasklet_struct *t, void (*func)(unsigned long), unsigned long data);
+void tasklet_kill(struct tasklet_struct *t);
+void tasklet_unlock(struct tasklet_struct *t);
+void tasklet_unlock_wait(struct tasklet_struct *t);
+void tasklet_unlock_spin_wait(struct tasklet_struct *t);
+/* Removed from Linux: tasklet_hi_schedule_first() in 4.15, tasklet_kill_immediate() in 5.13. */
+void tasklet_hi_schedule_first(struct tasklet_struct *t);
+void tasklet_kill_immediate(struct tasklet_struct *t, unsigned int cpu);
+__IRQLAB_EXTERN_C_END
+
+#define tasklet_setup(t, callback) tasklet_setup(t, irqlab_symbol(callback))
+#define tasklet_init(t, func, data) tasklet_init(t, irqlab_symbol(func), data)
+
+static inline bool tasklet_trylock(struct tasklet_struct *t)
+{
+	return !test_and_set_bit(TASKLET_STATE_RUN, &t->state);
+}
+
+static inline void tasklet_schedule(struct tasklet_struct *t)
+{
+	if (!test_and_set_bit(TASKLET_STATE_SCHED, &t->state))
+		__tasklet_schedule(t);
+}
+
+static inline void tasklet_hi_schedule(struct tasklet_struct *t)
+{
+	if (!test_and_set_bit(TASKLET_STATE_SCHED, &t->state))
+		__tasklet_hi_schedule(t);
+}
+
+static inline void tasklet_disable_nosync(struct tasklet_struct *t)
+{
+	atomic_inc(&t->count);
+}
+
+/* Do not use in new code: spins instead of sleeping while the tasklet runs. */
+static inline void tasklet_disable_in_atomic(struct tasklet_struct *t)
+{
+	tasklet_disable_nosync(t);
+	tasklet_unlock_spin_wait(t);
+}
+
+static inline void tasklet_disable(struct tasklet_struct *t)
+{
+	tasklet_disable_nosync(t);
+	tasklet_unlock_wait(t);
+}
+
+static inline void tasklet_enable(struct tasklet_struct *t)
+{
+	atomic_dec(&t->count);
+}
+
 #endif /* _LINUX_INTERRUPT_H */
