@@ -10,8 +10,9 @@
  * "oneshot", "threaded" (acknowledge in a thread function), "primary" (with "threaded":
  * its own primary handler that defers to the thread; without it the primary is NULL and
  * the core's default one is used, which needs IRQF_ONESHOT), "handler-cost" and
- * "thread-cost" (ns of work), and one bug to demonstrate: "no-ack" (the handler claims
- * the interrupt without acknowledging it).
+ * "thread-cost" (ns of work), "tasklet" (the hard handler acknowledges and defers the
+ * rest, "tasklet-cost" ns, to a tasklet: the classic top/bottom half split), and one bug
+ * to demonstrate: "no-ack" (the handler claims the interrupt without acknowledging it).
  */
 #include <linux/delay.h>
 #include <linux/interrupt.h>
@@ -35,7 +36,11 @@ struct irqgen {
 	u32 handler_cost;	/* ns */
 	u32 thread_cost;	/* ns */
 	bool no_ack;
+	bool use_tasklet;
+	u32 tasklet_cost;	/* ns */
+	struct tasklet_struct bh;
 	unsigned long handled;
+	unsigned long bh_runs;
 };
 
 /* Does this device want attention? Reading STATUS also flushes posted writes. */
@@ -61,7 +66,19 @@ static irqreturn_t irqgen_isr(int irq, void *dev_id)
 		ndelay(g->handler_cost);
 	irqgen_ack(g);
 	g->handled++;
+	if (g->use_tasklet)
+		tasklet_schedule(&g->bh);	/* the rest runs in softirq context */
 	return IRQ_HANDLED;
+}
+
+/* The bottom half: softirq context, interrupts enabled, must not sleep. */
+static void irqgen_bh(struct tasklet_struct *t)
+{
+	struct irqgen *g = from_tasklet(g, t, bh);
+
+	if (g->tasklet_cost)
+		ndelay(g->tasklet_cost);
+	g->bh_runs++;
 }
 
 /* The primary handler of the threaded variant: check, then defer all work. */
@@ -110,6 +127,9 @@ static int irqgen_probe(struct platform_device *pdev)
 	device_property_read_u32(dev, "handler-cost", &g->handler_cost);
 	device_property_read_u32(dev, "thread-cost", &g->thread_cost);
 	g->no_ack = device_property_read_bool(dev, "no-ack");
+	g->use_tasklet = device_property_read_bool(dev, "tasklet");
+	device_property_read_u32(dev, "tasklet-cost", &g->tasklet_cost);
+	tasklet_setup(&g->bh, irqgen_bh);
 	if (device_property_read_bool(dev, "shared"))
 		flags |= IRQF_SHARED;
 	if (device_property_read_bool(dev, "oneshot"))
@@ -126,9 +146,10 @@ static int irqgen_probe(struct platform_device *pdev)
 
 	platform_set_drvdata(pdev, g);
 	writel(IRQGEN_CTRL_ENABLE, g->base + IRQGEN_CTRL);
-	dev_info(dev, "irq %d%s%s%s\n", g->irq, flags & IRQF_SHARED ? " shared" : "",
+	dev_info(dev, "irq %d%s%s%s%s\n", g->irq, flags & IRQF_SHARED ? " shared" : "",
 		 flags & IRQF_ONESHOT ? " oneshot" : "",
-		 device_property_read_bool(dev, "threaded") ? " threaded" : "");
+		 device_property_read_bool(dev, "threaded") ? " threaded" : "",
+		 g->use_tasklet ? " tasklet" : "");
 	return 0;
 }
 
@@ -136,8 +157,14 @@ static void irqgen_remove(struct platform_device *pdev)
 {
 	struct irqgen *g = platform_get_drvdata(pdev);
 
+	/* Quiet the device, let a running handler finish, then the tasklet it may have queued. */
 	writel(0, g->base + IRQGEN_CTRL);
-	dev_info(&pdev->dev, "%lu interrupts handled\n", g->handled);
+	synchronize_irq(g->irq);
+	tasklet_kill(&g->bh);
+	if (g->use_tasklet)
+		dev_info(&pdev->dev, "%lu interrupts handled, %lu tasklet runs\n", g->handled, g->bh_runs);
+	else
+		dev_info(&pdev->dev, "%lu interrupts handled\n", g->handled);
 }
 
 static struct platform_driver irqgen_driver = {

@@ -4,6 +4,7 @@
 
 #include <linux/interrupt.h>
 
+#include "kernel/fs/proc/proc.hpp"
 #include "kernel/irq_source.hpp"
 #include "machine.hpp"
 
@@ -269,4 +270,22 @@ TEST_CASE("tasklet_hi_schedule runs on HI_SOFTIRQ, before the TASKLET_SOFTIRQ ta
     });
     m.run_until(1'000 * us);
     CHECK(order == std::vector<std::string>{"hi", "lo"});
+}
+
+TEST_CASE("/proc/softirqs has Linux's layout and counts handler invocations per CPU") {
+    // fs/proc/softirqs.c show_softirqs(); sample rows from research §13.3
+    Machine m(test::config(2));
+    g_machine = &m;
+    Counter c;
+    tasklet_setup(&c.t, counter_fn);
+    m.kthread("driver", [&] { schedule_bh(&c.t); return 0; }, 1);
+    m.run_until(1'000 * us);
+    std::string s = kernel::procfs::read(m.k, "/proc/softirqs").value();
+    std::vector<std::string> l;
+    for (std::size_t at = 0, nl; (nl = s.find('\n', at)) != std::string::npos; at = nl + 1) l.push_back(s.substr(at, nl - at));
+    REQUIRE(l.size() == 11);
+    CHECK(l[0] == "                    CPU0       CPU1       ");
+    CHECK(l[1] == "          HI:          0          0");
+    CHECK(l[7] == "     TASKLET:          0          1");
+    CHECK(l[10].rfind("         RCU: ", 0) == 0);
 }

@@ -23,5 +23,6 @@ long write(Kernel& k, std::string_view path, std::string_view data);
 
 // The files' generators.
 std::string show_stat(Kernel& k);
+std::string show_softirqs(Kernel& k);
 
 }  // namespace irqlab::kernel::procfs
