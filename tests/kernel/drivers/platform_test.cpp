@@ -241,3 +241,42 @@ TEST_CASE("a module loads by name, its init runs; unload runs its exit; unknown 
     CHECK(unload_again == -ENOENT);
     CHECK(m.k.drivers().drivers().empty());  // the exit unregistered the platform driver
 }
+
+TEST_CASE("inb and outb reach the device owning the port, and a port access costs the port cost") {
+    // arch/x86/include/asm/io.h inb()/outb(): slow ISA-style cycles
+    struct Latch final : dev::RegisterWindow {
+        std::uint64_t value = 0x5a, last_offset = 99;
+        std::uint64_t read(std::uint64_t offset, int) override {
+            last_offset = offset;
+            return value;
+        }
+        void write(std::uint64_t offset, std::uint64_t v, int) override {
+            last_offset = offset;
+            value = v;
+        }
+    };
+    Machine m;
+    dev::Bus bus(m.k, m.k.ioapic());
+    Latch latch;
+    bus.map_ports(0x60, 5, &latch, "latch");
+    m.k.attach_bus(&bus);
+    u8 first = 0, second = 0, nobody = 0;
+    sim::Time spent = 0;
+    m.kthread("t", [&] {
+        sim::Time t0 = m.now();
+        first = inb(0x64);
+        spent = m.now() - t0;
+        outb(0x21, 0x60);
+        second = inb(0x60);
+        nobody = inb(0x70);  // no device: the floating bus
+        return 0;
+    });
+    m.run_until(1'000'000);
+    m.k.attach_bus(nullptr);
+    CHECK(first == 0x5a);
+    CHECK(second == 0x21);
+    CHECK(latch.last_offset == 0);
+    CHECK(nobody == 0xff);
+    CHECK(spent == m.k.config.costs[kernel::Cost::port_read]);
+    CHECK(m.k.config.costs[kernel::Cost::port_read] > m.k.config.costs[kernel::Cost::mmio_read]);
+}
