@@ -23,6 +23,7 @@ const std::array<CostEntry, static_cast<int>(Cost::count_)>& cost_table() {
         {"softirq_entry", 200, "§14.2: softirq dispatch overhead per pass < 1 us"},
         {"api_call", 20, "a short kernel function with a lock or an atomic, tens of ns"},
         {"kmalloc", 100, "a slab fast-path allocation, ~100 ns"},
+        {"kthread_create", 30000, "kthread_create_on_node: kthreadd forks, the thread first runs; tens of us"},
     }};
     return table;
 }

@@ -31,6 +31,7 @@ enum class Cost : int {
     softirq_entry,    // one pass of __do_softirq's bookkeeping
     api_call,         // a small kernel API call (tasklet_schedule, raise_softirq, queue_work)
     kmalloc,          // one slab allocation
+    kthread_create,   // kthreadd forking a kernel thread (a new kworker)
     count_
 };
 

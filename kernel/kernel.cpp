@@ -23,7 +23,9 @@
 #include "kernel/softirq.hpp"
 #include "kernel/time/tick.hpp"
 #include "kernel/time/timer.hpp"
+#include "kernel/trace/latency.hpp"
 #include "kernel/watchdog.hpp"
+#include "kernel/workqueue.hpp"
 
 extern "C" unsigned int nr_cpu_ids;
 
@@ -74,6 +76,8 @@ Kernel::Kernel(sim::Simulator& s, Config cfg) : sim(s), engine(s.engine()), conf
     irqs_->irqfixup = config.irqpoll ? 2 : config.irqfixup ? 1 : 0;
     irqs_->setup_ioapic(config.irq_level);
     drivers_ = std::make_unique<DriverCore>(*this);
+    workqueues_ = std::make_unique<Workqueues>(*this);
+    latency_ = std::make_unique<Latency>();
 }
 
 Kernel::~Kernel() {
@@ -145,6 +149,7 @@ void Kernel::boot() {
         cpu.preempt_count = PREEMPT_DISABLE_OFFSET;  // the idle task runs with preemption off
         cpu.irqs_on = false;
     }
+    workqueues_->init();  // workqueue_init() runs before the early initcalls spawn ksoftirqd
     spawn_ksoftirqd(*this);
     for (auto& cpu : cpus_) {
         tick_start(*cpu);

@@ -32,6 +32,8 @@ class Irqs;
 class IoApic;
 class IoBus;
 class DriverCore;
+class Workqueues;
+class Latency;
 
 class Kernel {
 public:
@@ -69,6 +71,8 @@ public:
     Locking& locking() { return *locking_; }
     Irqs& irqs() { return *irqs_; }
     DriverCore& drivers() { return *drivers_; }
+    Workqueues& workqueues() { return *workqueues_; }
+    Latency& latency() { return *latency_; }
 
     // The machine around the CPUs: the IO-APIC, and the bus that port I/O, MMIO and DMA
     // reach (devices/bus provides it; nullptr until a machine attaches one).
@@ -127,6 +131,8 @@ private:
     std::unique_ptr<IoApic> ioapic_;
     std::unique_ptr<Irqs> irqs_;
     std::unique_ptr<DriverCore> drivers_;
+    std::unique_ptr<Workqueues> workqueues_;
+    std::unique_ptr<Latency> latency_;
     IoBus* iobus_ = nullptr;
 };
 

@@ -13,6 +13,7 @@
 #include "kernel/sched/task.hpp"
 #include "kernel/time/tick.hpp"
 #include "kernel/time/timer.hpp"
+#include "kernel/trace/latency.hpp"
 
 extern "C" const char* const softirq_to_name[NR_SOFTIRQS] = {
     "HI", "TIMER", "NET_TX", "NET_RX", "BLOCK", "IRQ_POLL", "TASKLET", "SCHED", "HRTIMER", "RCU"};
@@ -50,6 +51,7 @@ void handle_softirqs(bool ksirqd) {
             if (!(pending & 1)) continue;
             Cpu& c = k.this_cpu();  // (never changes: softirqs do not schedule)
             c.softirq_count[nr]++;
+            k.latency().softirq(nr, k.now() - c.softirq_raised_at[nr]);
             std::uint32_t prev_count = c.preempt_count;
             trace_vec(k, trace::Ev::softirq_entry, nr);
             const Softirqs::Action& a = k.softirqs().vec[nr];
@@ -85,6 +87,7 @@ void Softirqs::open(int nr, void (*fn)(void), const char* name) { vec[static_cas
 
 void softirq_mark_pending(Cpu& cpu, unsigned nr) {
     trace_vec(cpu.kernel, trace::Ev::softirq_raise, nr);
+    if (!(cpu.softirq_pending & (1u << nr))) cpu.softirq_raised_at[nr] = cpu.kernel.now();
     cpu.softirq_pending |= 1u << nr;
 }
 

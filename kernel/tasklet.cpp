@@ -17,6 +17,8 @@
 #include "kernel/sched/spend.hpp"
 #include "kernel/sched/task.hpp"
 #include "kernel/softirq.hpp"
+#include "kernel/trace/latency.hpp"
+#include "kernel/workqueue.hpp"
 
 namespace irqlab::kernel {
 
@@ -37,6 +39,7 @@ void append(TaskletHead& h, struct tasklet_struct* t) {
 void schedule_common(struct tasklet_struct* t, bool hi) {
     Kernel& k = Kernel::get();
     unsigned long flags = arch_local_irq_save();
+    t->__sched_at = static_cast<unsigned long>(k.now());
     append(head_of(k, k.this_cpu().id, hi), t);
     raise_softirq_irqoff(k.this_cpu(), hi ? HI_SOFTIRQ : TASKLET_SOFTIRQ);
     arch_local_irq_restore(flags);
@@ -88,6 +91,7 @@ void tasklet_action_common(bool hi) {
         if (tasklet_trylock(t)) {
             if (!atomic_read(&t->count)) {
                 if (tasklet_clear_sched(k, t)) {
+                    k.latency().tasklet(fn_of(t), k.now() - static_cast<sim::Time>(t->__sched_at));
                     trace_tasklet(k, trace::Ev::tasklet_entry, t);
                     task.frames.push_back({k.symbols().name_of(fn_of(t))});
                     if (t->use_callback)
@@ -110,8 +114,15 @@ void tasklet_action_common(bool hi) {
     }
 }
 
-void tasklet_action() { tasklet_action_common(false); }
-void tasklet_hi_action() { tasklet_action_common(true); }
+// BH workqueues run first, from the same softirqs (workqueue_softirq_action(), 6.9+).
+void tasklet_action() {
+    Kernel::get().workqueues().softirq_action(false);
+    tasklet_action_common(false);
+}
+void tasklet_hi_action() {
+    Kernel::get().workqueues().softirq_action(true);
+    tasklet_action_common(true);
+}
 
 }  // namespace
 

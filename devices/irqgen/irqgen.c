@@ -10,9 +10,12 @@
  * "oneshot", "threaded" (acknowledge in a thread function), "primary" (with "threaded":
  * its own primary handler that defers to the thread; without it the primary is NULL and
  * the core's default one is used, which needs IRQF_ONESHOT), "handler-cost" and
- * "thread-cost" (ns of work), "tasklet" (the hard handler acknowledges and defers the
- * rest, "tasklet-cost" ns, to a tasklet: the classic top/bottom half split), and one bug
- * to demonstrate: "no-ack" (the handler claims the interrupt without acknowledging it).
+ * "thread-cost" (ns of work), "bottom-half" (the hard handler acknowledges and defers the
+ * rest to a tasklet, a work item on system_wq, system_highpri_wq or system_unbound_wq, or
+ * a BH work item: "tasklet", "work", "highpri-work", "unbound-work", "bh-work"), which
+ * spends "bh-cost" ns and then sleeps "bh-sleep" ns (legal in a work item, a bug in a
+ * tasklet), and one bug to demonstrate: "no-ack" (the handler claims the interrupt
+ * without acknowledging it).
  */
 #include <linux/delay.h>
 #include <linux/interrupt.h>
@@ -21,6 +24,8 @@
 #include <linux/platform_device.h>
 #include <linux/property.h>
 #include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
 
 #define IRQGEN_STATUS		0x00
 #define IRQGEN_CTRL		0x04
@@ -36,9 +41,12 @@ struct irqgen {
 	u32 handler_cost;	/* ns */
 	u32 thread_cost;	/* ns */
 	bool no_ack;
-	bool use_tasklet;
-	u32 tasklet_cost;	/* ns */
+	const char *bottom_half;	/* NULL: none */
+	struct workqueue_struct *wq;	/* the work item's queue (NULL: a tasklet) */
+	u32 bh_cost;		/* ns */
+	u32 bh_sleep;		/* ns */
 	struct tasklet_struct bh;
+	struct work_struct work;
 	unsigned long handled;
 	unsigned long bh_runs;
 };
@@ -66,19 +74,49 @@ static irqreturn_t irqgen_isr(int irq, void *dev_id)
 		ndelay(g->handler_cost);
 	irqgen_ack(g);
 	g->handled++;
-	if (g->use_tasklet)
+	if (g->wq)
+		queue_work(g->wq, &g->work);	/* the rest runs in a kworker (or BH work) */
+	else if (g->bottom_half)
 		tasklet_schedule(&g->bh);	/* the rest runs in softirq context */
 	return IRQ_HANDLED;
 }
 
-/* The bottom half: softirq context, interrupts enabled, must not sleep. */
+static void irqgen_bh_body(struct irqgen *g)
+{
+	if (g->bh_cost)
+		ndelay(g->bh_cost);
+	if (g->bh_sleep)
+		usleep_range(g->bh_sleep / 1000, g->bh_sleep / 1000);
+	g->bh_runs++;
+}
+
+/* The tasklet: softirq context, interrupts enabled, must not sleep. */
 static void irqgen_bh(struct tasklet_struct *t)
 {
 	struct irqgen *g = from_tasklet(g, t, bh);
 
-	if (g->tasklet_cost)
-		ndelay(g->tasklet_cost);
-	g->bh_runs++;
+	irqgen_bh_body(g);
+}
+
+/* The work item: process context in a kworker, may sleep (BH work: softirq context). */
+static void irqgen_work(struct work_struct *work)
+{
+	struct irqgen *g = from_work(g, work, work);
+
+	irqgen_bh_body(g);
+}
+
+static struct workqueue_struct *irqgen_pick_wq(const char *bh)
+{
+	if (!strcmp(bh, "work"))
+		return system_wq;
+	if (!strcmp(bh, "highpri-work"))
+		return system_highpri_wq;
+	if (!strcmp(bh, "unbound-work"))
+		return system_unbound_wq;
+	if (!strcmp(bh, "bh-work"))
+		return system_bh_wq;
+	return NULL;	/* "tasklet" */
 }
 
 /* The primary handler of the threaded variant: check, then defer all work. */
@@ -127,9 +165,12 @@ static int irqgen_probe(struct platform_device *pdev)
 	device_property_read_u32(dev, "handler-cost", &g->handler_cost);
 	device_property_read_u32(dev, "thread-cost", &g->thread_cost);
 	g->no_ack = device_property_read_bool(dev, "no-ack");
-	g->use_tasklet = device_property_read_bool(dev, "tasklet");
-	device_property_read_u32(dev, "tasklet-cost", &g->tasklet_cost);
+	if (!device_property_read_string(dev, "bottom-half", &g->bottom_half))
+		g->wq = irqgen_pick_wq(g->bottom_half);
+	device_property_read_u32(dev, "bh-cost", &g->bh_cost);
+	device_property_read_u32(dev, "bh-sleep", &g->bh_sleep);
 	tasklet_setup(&g->bh, irqgen_bh);
+	INIT_WORK(&g->work, irqgen_work);
 	if (device_property_read_bool(dev, "shared"))
 		flags |= IRQF_SHARED;
 	if (device_property_read_bool(dev, "oneshot"))
@@ -146,10 +187,10 @@ static int irqgen_probe(struct platform_device *pdev)
 
 	platform_set_drvdata(pdev, g);
 	writel(IRQGEN_CTRL_ENABLE, g->base + IRQGEN_CTRL);
-	dev_info(dev, "irq %d%s%s%s%s\n", g->irq, flags & IRQF_SHARED ? " shared" : "",
+	dev_info(dev, "irq %d%s%s%s%s%s\n", g->irq, flags & IRQF_SHARED ? " shared" : "",
 		 flags & IRQF_ONESHOT ? " oneshot" : "",
 		 device_property_read_bool(dev, "threaded") ? " threaded" : "",
-		 g->use_tasklet ? " tasklet" : "");
+		 g->bottom_half ? " " : "", g->bottom_half ? g->bottom_half : "");
 	return 0;
 }
 
@@ -157,12 +198,16 @@ static void irqgen_remove(struct platform_device *pdev)
 {
 	struct irqgen *g = platform_get_drvdata(pdev);
 
-	/* Quiet the device, let a running handler finish, then the tasklet it may have queued. */
+	/*
+	 * Quiet the device, let a running handler finish, then the bottom half it may have
+	 * queued: nothing of ours may run once remove() returns.
+	 */
 	writel(0, g->base + IRQGEN_CTRL);
 	synchronize_irq(g->irq);
 	tasklet_kill(&g->bh);
-	if (g->use_tasklet)
-		dev_info(&pdev->dev, "%lu interrupts handled, %lu tasklet runs\n", g->handled, g->bh_runs);
+	cancel_work_sync(&g->work);
+	if (g->bottom_half)
+		dev_info(&pdev->dev, "%lu interrupts handled, %lu bottom-half runs\n", g->handled, g->bh_runs);
 	else
 		dev_info(&pdev->dev, "%lu interrupts handled\n", g->handled);
 }

@@ -200,8 +200,10 @@ const Registration registration{DeviceType{
         {"primary", K::Bool, "threaded: the driver has its own primary handler (else NULL, the default one)", {}, 0, 0, true},
         {"handler_cost", K::Time, "time the hard handler spends (udelay)", {}, 0, 0, true},
         {"thread_cost", K::Time, "time the thread function spends", {}, 0, 0, true},
-        {"tasklet", K::Bool, "the hard handler acknowledges and defers the rest to a tasklet", {}, 0, 0, true},
-        {"tasklet_cost", K::Time, "time the tasklet spends", {}, 0, 0, true},
+        {"bottom_half", K::Choice, "the hard handler acknowledges and defers the rest to this",
+         {"tasklet", "work", "highpri-work", "unbound-work", "bh-work"}, 0, 0, true},
+        {"bh_cost", K::Time, "time the bottom half spends on the CPU", {}, 0, 0, true},
+        {"bh_sleep", K::Time, "then the bottom half sleeps this long (usleep_range; a bug in a tasklet)", {}, 0, 0, true},
         {"no_ack", K::Bool, "driver bug: the handler claims the interrupt but never acknowledges it", {}, 0, 0, true},
     },
     [](const Params& p) -> std::string {

@@ -14,6 +14,7 @@
 #include "kernel/sched/task.hpp"
 #include "kernel/time/hrtimer.hpp"
 #include "kernel/time/tick.hpp"
+#include "kernel/workqueue.hpp"
 
 namespace irqlab::kernel {
 
@@ -204,6 +205,17 @@ void Scheduler::schedule(sim::Time soft, sim::Time hard) {
     irqlab::kernel::FrameScope frame_("schedule");
     Cpu& cpu = k_.this_cpu();
     Task& t = *cpu.curr;
+    // sched_submit_work() / sched_update_worker(): a kworker that blocks lets its pool start
+    // another one (concurrency management), and counts as running again once back.
+    struct WorkerHooks {
+        Kernel& k;
+        Task& t;
+        bool worker;
+        ~WorkerHooks() {
+            if (worker) k.workqueues().worker_running(t);
+        }
+    } hooks{k_, t, (t.ts.flags & PF_WQ_WORKER) != 0};
+    if (hooks.worker && t.ts.__state != TASK_RUNNING) k_.workqueues().worker_sleeping(t);
     if (cpu.preempt_count != 0) {
         // schedule_debug(): in_atomic_preempt_off(). irqlab spends the would-be sleep busy,
         // waiting for the wakeup or the deadline, rather than park a fiber that holds an
@@ -332,6 +344,7 @@ void Scheduler::wake_up_new_task(Task& p) {
 void Scheduler::tick(Cpu& cpu) {
     Task& curr = *cpu.curr;
     if (curr.is_idle()) return;
+    if (curr.ts.flags & PF_WQ_WORKER) k_.workqueues().worker_tick(curr);
     if (curr.ts.policy == SCHED_RR) {
         if (--curr.rr_ticks_left > 0) return;
         curr.rr_ticks_left = rr_timeslice_ticks(k_);

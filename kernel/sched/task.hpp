@@ -51,6 +51,7 @@ struct Task {
 
     // --- kthreads ---
     bool should_stop = false;
+    void* kthread_data = nullptr;  // kthread_data(): the worker of a kworker
     struct completion exit_done;
 
     // --- sleeps with a nanosecond timeout (usleep_range, hrtimer sleeps) ---

@@ -43,6 +43,7 @@
 #include <linux/timer.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 struct headers_dev {
 	spinlock_t lock;
@@ -234,4 +235,55 @@ static inline void headers_use_tasklets(struct headers_bh *bh)
 	tasklet_enable(&headers_off_tasklet);
 	tasklet_schedule(&headers_older_tasklet);
 	tasklet_kill(&bh->tasklet);
+}
+
+/* Workqueues: every initializer and the calls a driver makes. */
+struct headers_wq_dev {
+	struct work_struct work;
+	struct delayed_work dwork;
+	struct workqueue_struct *wq;
+};
+
+static void headers_work_fn(struct work_struct *work)
+{
+	struct headers_wq_dev *dev = from_work(dev, work, work);
+	(void)dev;
+}
+
+static void headers_dwork_fn(struct work_struct *work)
+{
+	struct delayed_work *dw = to_delayed_work(work);
+	struct headers_wq_dev *dev = container_of(dw, struct headers_wq_dev, dwork);
+	(void)dev;
+}
+
+static DECLARE_WORK(headers_static_work, headers_work_fn);
+static DECLARE_DELAYED_WORK(headers_static_dwork, headers_dwork_fn);
+
+static inline void headers_use_workqueues(struct headers_wq_dev *dev)
+{
+	INIT_WORK(&dev->work, headers_work_fn);
+	INIT_DELAYED_WORK(&dev->dwork, headers_dwork_fn);
+	dev->wq = alloc_workqueue("headers_%d", WQ_UNBOUND | WQ_HIGHPRI | WQ_MEM_RECLAIM, 4, 1);
+	dev->wq = alloc_ordered_workqueue("headers_ordered", 0);
+	dev->wq = create_singlethread_workqueue("headers_single");
+	queue_work(dev->wq, &dev->work);
+	queue_work_on(0, system_highpri_wq, &headers_static_work);
+	schedule_work(&dev->work);
+	queue_delayed_work(dev->wq, &dev->dwork, msecs_to_jiffies(10));
+	mod_delayed_work(system_unbound_wq, &headers_static_dwork, 1);
+	schedule_delayed_work(&dev->dwork, HZ);
+	if (work_pending(&dev->work) || delayed_work_pending(&dev->dwork))
+		flush_work(&dev->work);
+	flush_delayed_work(&dev->dwork);
+	cancel_work_sync(&dev->work);
+	cancel_delayed_work_sync(&dev->dwork);
+	cancel_work(&dev->work);
+	cancel_delayed_work(&dev->dwork);
+	disable_work_sync(&dev->work);
+	enable_work(&dev->work);
+	queue_work(system_bh_wq, &dev->work);
+	flush_workqueue(dev->wq);
+	drain_workqueue(dev->wq);
+	destroy_workqueue(dev->wq);
 }

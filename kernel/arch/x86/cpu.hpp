@@ -75,6 +75,7 @@ public:
 
     // --- softirqs ---
     std::uint32_t softirq_pending = 0;
+    std::array<sim::Time, 10> softirq_raised_at{};  // when each pending vector was first raised
     std::array<std::uint64_t, 10> softirq_count{};  // /proc/softirqs (handler invocations)
     Task* ksoftirqd = nullptr;
 

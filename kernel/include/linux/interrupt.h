@@ -136,6 +136,7 @@ struct tasklet_struct {
 		void (*callback)(struct tasklet_struct *t);
 	};
 	unsigned long data;
+	unsigned long __sched_at; /* irqlab: when it was last scheduled (for its latency) */
 };
 
 enum {
@@ -143,27 +144,16 @@ enum {
 	TASKLET_STATE_RUN	/* Tasklet is running (SMP only) */
 };
 
-/*
- * A tasklet defined with DECLARE_TASKLET* gets its callback named for traces and reports
- * by a constructor (a static initializer cannot call irqlab_symbol()).
- */
-#define __IRQLAB_NAME_TASKLET(name, fn)                                            \
-	__attribute__((constructor)) static void __PASTE(__irqlab_tasklet_, name)(void) \
-	{                                                                          \
-		irqlab_name_symbol((const void *)(fn), #fn, __IRQLAB_MODNAME);      \
-		irqlab_name_symbol((const void *)&(name), #name, __IRQLAB_MODNAME); \
-	}
-
 #define __DECLARE_TASKLET_CB(name, _callback, _count)                              \
 	struct tasklet_struct name = {                                             \
 		.next = 0, .state = 0, .count = ATOMIC_INIT(_count),               \
 		.use_callback = true, .callback = _callback, .data = 0 };          \
-	__IRQLAB_NAME_TASKLET(name, _callback)
+	__IRQLAB_NAME_STATIC(tasklet, name, _callback)
 #define __DECLARE_TASKLET_FUNC(name, _func, _data, _count)                         \
 	struct tasklet_struct name = {                                             \
 		.next = 0, .state = 0, .count = ATOMIC_INIT(_count),               \
 		.use_callback = false, .func = _func, .data = (unsigned long)(_data) }; \
-	__IRQLAB_NAME_TASKLET(name, _func)
+	__IRQLAB_NAME_STATIC(tasklet, name, _func)
 
 /* The 5.9+ two-argument form (callback gets the tasklet), and the old one (func, data). */
 #define DECLARE_TASKLET_OLD(name, _func) __DECLARE_TASKLET_FUNC(name, _func, 0, 0)

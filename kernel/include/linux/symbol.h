@@ -26,4 +26,16 @@ __IRQLAB_EXTERN_C_END
 #define irqlab_symbol(fn) \
 	(irqlab_name_symbol((const void *)(fn), #fn, __IRQLAB_MODNAME), (fn))
 
+/*
+ * A callback in a static initializer (DECLARE_TASKLET, DECLARE_WORK, ...) is named by a
+ * constructor instead: a static initializer cannot call irqlab_symbol(). The object gets
+ * its name too (%ps of a tasklet or work item).
+ */
+#define __IRQLAB_NAME_STATIC(kind, name, fn)                                               \
+	__attribute__((constructor)) static void __PASTE(__PASTE(__irqlab_, kind), name)(void) \
+	{                                                                                  \
+		irqlab_name_symbol((const void *)(fn), #fn, __IRQLAB_MODNAME);              \
+		irqlab_name_symbol((const void *)&(name), #name, __IRQLAB_MODNAME);         \
+	}
+
 #endif /* _LINUX_IRQLAB_SYMBOL_H */

@@ -1,0 +1,36 @@
+// Bottom-half latencies, measured as the kernel runs (no trace needed): from raising a
+// softirq to its handler's entry, per vector; from scheduling a tasklet to its entry and
+// from queueing a work item to its start, per function.
+#pragma once
+
+#include <array>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "sim/histogram.hpp"
+
+namespace irqlab::kernel {
+
+class Symbols;
+
+class Latency {
+public:
+    void softirq(unsigned nr, sim::Time d) { softirq_[nr].add(d); }
+    void tasklet(const void* fn, sim::Time d) { tasklets_[fn].add(d); }
+    void work(const void* fn, sim::Time d) { works_[fn].add(d); }
+
+    struct Path {
+        std::string kind;  // "softirq", "tasklet", "work"
+        std::string name;  // the vector's name or the function's
+        const sim::Histogram* hist;
+    };
+    // Every measured path: softirqs in vector order, then tasklets and work items by name.
+    std::vector<Path> paths(Symbols& syms) const;
+
+private:
+    std::array<sim::Histogram, 10> softirq_;
+    std::map<const void*, sim::Histogram> tasklets_, works_;
+};
+
+}  // namespace irqlab::kernel
