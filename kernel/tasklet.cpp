@@ -93,7 +93,8 @@ void tasklet_action_common(bool hi) {
                 if (tasklet_clear_sched(k, t)) {
                     k.latency().tasklet(fn_of(t), k.now() - static_cast<sim::Time>(t->__sched_at));
                     trace_tasklet(k, trace::Ev::tasklet_entry, t);
-                    task.frames.push_back({k.symbols().name_of(fn_of(t))});
+                    bool irq_stack = !task.frames.empty() && task.frames.back().irq;
+                    task.frames.push_back({k.symbols().name_of(fn_of(t)), irq_stack});
                     if (t->use_callback)
                         t->callback(t);
                     else

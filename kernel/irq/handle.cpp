@@ -89,6 +89,7 @@ void irq_wake_thread_of(IrqDesc& desc, IrqAction& action) {
     action.thread_flags |= 1UL << IRQTF_RUNTHREAD;
     desc.threads_oneshot |= action.thread_mask;
     desc.threads_active++;
+    action.woken_at = Kernel::get().now();
     wake_up_process(&t->ts);
 }
 

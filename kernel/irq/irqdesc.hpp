@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/time.hpp"
+
 namespace irqlab::kernel {
 
 class Kernel;
@@ -73,6 +75,7 @@ struct IrqAction {
     unsigned long thread_mask = 0;
     const char* name = nullptr;
     const void* owner = nullptr;  // the struct device of devm_request_*, for devm_free_irq
+    sim::Time woken_at = 0;       // when the thread was last woken (its latency)
 };
 
 // The operations an interrupt controller offers for one line (struct irq_chip).

@@ -17,6 +17,7 @@
 #include "kernel/sched/sched.hpp"
 #include "kernel/sched/spend.hpp"
 #include "kernel/sched/task.hpp"
+#include "kernel/trace/latency.hpp"
 
 namespace irqlab::kernel {
 
@@ -45,6 +46,7 @@ irqreturn_t irq_thread_fn(IrqDesc& desc, IrqAction& action) {
     irqreturn_t ret;
     {
         FrameScope f(k.symbols().name_of(reinterpret_cast<const void*>(action.thread_fn)));
+        k.latency().thread(reinterpret_cast<const void*>(action.thread_fn), k.now() - action.woken_at);
         ret = action.thread_fn(static_cast<int>(action.irq), action.dev_id);
     }
     if (ret == IRQ_HANDLED) desc.threads_handled++;
@@ -60,6 +62,7 @@ irqreturn_t irq_forced_thread_fn(IrqDesc& desc, IrqAction& action) {
     {
         Kernel& k = Kernel::get();
         FrameScope f(k.symbols().name_of(reinterpret_cast<const void*>(action.thread_fn)));
+        k.latency().thread(reinterpret_cast<const void*>(action.thread_fn), k.now() - action.woken_at);
         ret = action.thread_fn(static_cast<int>(action.irq), action.dev_id);
     }
     if (ret == IRQ_HANDLED) desc.threads_handled++;

@@ -21,6 +21,7 @@ std::vector<Latency::Path> Latency::paths(Symbols& syms) const {
     };
     by_name("tasklet", tasklets_);
     by_name("work", works_);
+    by_name("thread", threads_);
     return out;
 }
 

@@ -1,6 +1,7 @@
 // Bottom-half latencies, measured as the kernel runs (no trace needed): from raising a
 // softirq to its handler's entry, per vector; from scheduling a tasklet to its entry and
-// from queueing a work item to its start, per function.
+// from queueing a work item to its start, and from waking an IRQ thread to its thread_fn,
+// per function.
 #pragma once
 
 #include <array>
@@ -19,9 +20,10 @@ public:
     void softirq(unsigned nr, sim::Time d) { softirq_[nr].add(d); }
     void tasklet(const void* fn, sim::Time d) { tasklets_[fn].add(d); }
     void work(const void* fn, sim::Time d) { works_[fn].add(d); }
+    void thread(const void* fn, sim::Time d) { threads_[fn].add(d); }
 
     struct Path {
-        std::string kind;  // "softirq", "tasklet", "work"
+        std::string kind;  // "softirq", "tasklet", "work", "thread"
         std::string name;  // the vector's name or the function's
         const sim::Histogram* hist;
     };
@@ -30,7 +32,7 @@ public:
 
 private:
     std::array<sim::Histogram, 10> softirq_;
-    std::map<const void*, sim::Histogram> tasklets_, works_;
+    std::map<const void*, sim::Histogram> tasklets_, works_, threads_;
 };
 
 }  // namespace irqlab::kernel

@@ -10,6 +10,7 @@
 #include "kernel/panic.hpp"
 #include "kernel/printk/printk.hpp"
 #include "kernel/sched/task.hpp"
+#include "kernel/trace/latency.hpp"
 #include "tools/output/irq_latency.hpp"
 
 namespace irqlab::output {
@@ -56,6 +57,21 @@ void print_interrupts(std::ostream& out, kernel::Kernel& k, const RunFacts& fact
         out << line;
     }
 }
+
+// Bottom halves: how long each waited to start (softirq: raise -> entry; tasklet:
+// schedule -> entry; work item: queue -> start; IRQ thread: wakeup -> thread_fn).
+void print_bottom_halves(std::ostream& out, kernel::Kernel& k) {
+    auto paths = k.latency().paths(k.symbols());
+    if (paths.empty()) return;
+    out << "\nBottom halves (wait to start)          n     median        p99        max\n";
+    char line[256];
+    for (const auto& p : paths) {
+        std::snprintf(line, sizeof line, "  %-8s %-24s %9" PRIu64 " %10s %10s %10s\n", p.kind.c_str(), p.name.c_str(),
+                      p.hist->count(), sim::format_time(p.hist->percentile(0.5)).c_str(),
+                      sim::format_time(p.hist->percentile(0.99)).c_str(), sim::format_time(p.hist->max()).c_str());
+        out << line;
+    }
+}
 }  // namespace
 
 void print_summary(std::ostream& out, const scenario::Scenario& sc, kernel::Kernel& k, const scenario::Verdict& v,
@@ -93,6 +109,7 @@ void print_summary(std::ostream& out, const scenario::Scenario& sc, kernel::Kern
     }
 
     print_interrupts(out, k, facts);
+    print_bottom_halves(out, k);
 
     out << "\nKernel log: " << k.log().total() << " line" << (k.log().total() == 1 ? "" : "s") << "\n";
     const kernel::Bugs& bugs = k.bugs();

@@ -8,6 +8,7 @@
 #include "kernel/printk/printk.hpp"
 #include "tools/scenario/world.hpp"
 #include "kernel/panic.hpp"
+#include "kernel/trace/latency.hpp"
 #include "sim/time.hpp"
 
 namespace irqlab::scenario {
@@ -65,6 +66,33 @@ void judge_dmesg(const Scenario& sc, kernel::Kernel& k, Verdict& v) {
     }
 }
 
+void judge_latency(const Scenario& sc, kernel::Kernel& k, Verdict& v) {
+    if (sc.expect.latency.empty()) return;
+    auto paths = k.latency().paths(k.symbols());
+    for (const LatencyExpect& e : sc.expect.latency) {
+        std::string what = e.path + " " + e.stat;
+        auto it = std::find_if(paths.begin(), paths.end(), [&](const auto& p) { return p.kind + " " + p.name == e.path; });
+        if (it == paths.end() && !(e.stat == "count" && !e.less)) {
+            if (e.stat == "count") {
+                v.met.push_back(what + ": 0 (expected " + e.text + ")");
+                continue;
+            }
+            v.failed.push_back(e.path + " never ran (expected " + e.stat + " " + e.text + ")");
+            continue;
+        }
+        const sim::Histogram* h = it == paths.end() ? nullptr : it->hist;
+        std::int64_t got = !h                      ? 0
+                           : e.stat == "count"     ? static_cast<std::int64_t>(h->count())
+                           : e.stat == "min"       ? h->min()
+                           : e.stat == "median"    ? h->percentile(0.5)
+                           : e.stat == "p99"       ? h->percentile(0.99)
+                                                   : h->max();
+        bool ok = e.less ? (e.inclusive ? got <= e.bound : got < e.bound) : (e.inclusive ? got >= e.bound : got > e.bound);
+        std::string shown = e.stat == "count" ? std::to_string(got) : sim::format_time(got);
+        (ok ? v.met : v.failed).push_back(what + ": " + shown + " (expected " + e.text + ")");
+    }
+}
+
 }  // namespace
 
 Verdict judge(const Scenario& sc, kernel::Kernel& k, const World* world) {
@@ -78,6 +106,7 @@ Verdict judge(const Scenario& sc, kernel::Kernel& k, const World* world) {
     }
     judge_irqs(sc, k, v);
     judge_dmesg(sc, k, v);
+    judge_latency(sc, k, v);
     const kernel::Bugs& bugs = k.bugs();
     const auto& expected = sc.expect.bugs;
     for (const std::string& kind : expected) {

@@ -17,7 +17,7 @@ const std::vector<std::string> kMachineKeys = {"cpus", "hz", "preemption", "nohz
                                                "softlockup_thresh", "costs", "threadirqs", "irqpoll", "irqfixup"};
 const std::vector<std::string> kTaskKeys = {"name", "cpu", "policy", "priority", "nice", "start", "program"};
 const std::vector<std::string> kRunKeys = {"until", "seed"};
-const std::vector<std::string> kExpectKeys = {"bugs", "dmesg", "irqs"};
+const std::vector<std::string> kExpectKeys = {"bugs", "dmesg", "irqs", "latency"};
 const std::vector<std::string> kOps = {"compute", "delay", "sleep", "usleep", "lock", "lock_irq", "lock_irqsave",
                                        "lock_bh", "unlock", "unlock_irq", "unlock_irqrestore", "unlock_bh", "wait",
                                        "complete", "complete_all", "yield", "print", "write", "disable_irq",
@@ -337,6 +337,47 @@ struct Parser {
         }
     }
 
+    // latency: {"tasklet irqgen_bh": {p99: "< 50us", count: ">= 10"}}
+    void expect_latency(const YAML::Node& m) {
+        r.expect_map(m, "expect.latency");
+        static const std::vector<std::string> kinds = {"softirq", "tasklet", "work", "thread"};
+        for (const auto& kv : m) {
+            std::string path = r.str(kv.first, "a latency path");
+            std::string kind = path.substr(0, path.find(' '));
+            if (path.find(' ') == std::string::npos ||
+                std::find(kinds.begin(), kinds.end(), kind) == kinds.end())
+                r.fail(kv.first, "a latency path is '<kind> <name>' with kind softirq, tasklet, work or thread "
+                                 "(like 'tasklet irqgen_bh', as the summary lists it)");
+            r.keys(kv.second, {"min", "median", "p99", "max", "count"}, "a latency's bounds");
+            for (const auto& b : kv.second) {
+                LatencyExpect e;
+                e.path = path;
+                e.stat = b.first.as<std::string>();
+                std::string text = r.str(b.second, "a bound like '< 50us'");
+                e.text = text;
+                std::size_t i = 0;
+                if (text.size() > i && (text[i] == '<' || text[i] == '>')) e.less = text[i++] == '<';
+                else r.fail(b.second, "a bound starts with <, <=, > or >= (like '< 50us')");
+                if (text.size() > i && text[i] == '=') e.inclusive = true, ++i;
+                while (i < text.size() && text[i] == ' ') ++i;
+                std::string value = text.substr(i);
+                if (e.stat == "count") {
+                    try {
+                        e.bound = std::stoll(value);
+                    } catch (const std::exception&) {
+                        r.fail(b.second, "a count bound is a number (like '>= 10')");
+                    }
+                } else {
+                    std::string error;
+                    auto t = sim::parse_time(value, &error);
+                    if (!t) r.fail(b.second, "'" + value + "': " + error);
+                    e.bound = *t;
+                }
+                sc.expect.latency.push_back(e);
+            }
+        }
+    }
+
     void expect(const YAML::Node& m) {
         r.keys(m, kExpectKeys, "expect");
         if (const YAML::Node& d = m["dmesg"]) {
@@ -344,6 +385,7 @@ struct Parser {
             for (const YAML::Node& t : d) sc.expect.dmesg.push_back(r.str(t, "a kernel log text"));
         }
         if (m["irqs"]) expect_irqs(m["irqs"]);
+        if (m["latency"]) expect_latency(m["latency"]);
         if (const YAML::Node& bugs = m["bugs"]) {
             r.expect_seq(bugs, "expect.bugs");
             sc.expect.bugs_given = true;

@@ -89,11 +89,22 @@ struct IrqExpect {
     std::vector<std::int64_t> cpus;   // exact per-CPU counts, if given
 };
 
+// A bound on one statistic of a bottom-half latency ("work irqgen_work": p99 < 1ms).
+struct LatencyExpect {
+    std::string path;  // "<kind> <name>", as the summary lists it
+    std::string stat;  // min, median, p99, max or count
+    bool less = true;  // "<" (else ">")
+    bool inclusive = false;
+    std::int64_t bound = 0;  // ns, or a count
+    std::string text;  // as written, for the verdict
+};
+
 struct Expect {
     bool bugs_given = false;
     std::vector<std::string> bugs;   // bug kinds that must occur (and no others)
     std::vector<std::string> dmesg;  // texts the kernel log must contain
     std::vector<IrqExpect> irqs;
+    std::vector<LatencyExpect> latency;
 };
 
 struct Scenario {
