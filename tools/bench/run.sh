@@ -10,3 +10,4 @@ reps=${REPS:-7}
 echo "# irqlab benchmarks $(date -u +%FT%TZ) nproc=$(nproc) reps=$reps"
 "$top/build/tools/bench/engine_bench" --benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true \
   --benchmark_format=json 2>/dev/null | python3 "$top/tools/bench/report.py"
+echo; "$top/tools/bench/pingpong.sh"

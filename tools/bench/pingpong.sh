@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# tools/bench/pingpong.sh: the pingpong-irq workload (tools/bench/pingpong-irq.yaml) through
+# the full kernel model, as interrupts simulated per wall second: the median of REPS runs
+# (default 5), with tracing off and with --trace-text to /dev/null. The peers' anchors for
+# the same workload are in ../shared/bench/peers/RESULTS.md (events/s there; 3 events per
+# interrupt).
+#   UNTIL (default 1s) shortens the simulated time; interrupts scale with it.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+irqlab="$top/build/irqlab"
+scenario="$top/tools/bench/pingpong-irq.yaml"
+reps=${REPS:-5}
+until=${UNTIL:-1s}
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+measure() {  # prints wall seconds of one run
+  local start end
+  start=$(date +%s.%N)
+  "$irqlab" run -q "$scenario" --set "run.until=$until" --set 'expect.latency={}' "$@" >/dev/null
+  end=$(date +%s.%N)
+  echo "$end - $start" | bc -l
+}
+irqs=$(awk -v u="$until" 'BEGIN { if (u ~ /ms$/) print int(u) * 1000; else if (u ~ /s$/) print int(u) * 1000000 }')
+echo "# pingpong-irq: $irqs interrupts, 4 CPUs, median of $reps runs, $(date -u +%FT%TZ) nproc=$(nproc)"
+for mode in off text; do
+  args=()
+  [[ $mode == text ]] && args=(--trace-text /dev/null)
+  s=$(for _ in $(seq "$reps"); do measure "${args[@]}"; done | median)
+  printf "tracing %-4s  %8.3f s  %10.0f interrupts/s\n" "$mode" "$s" "$(echo "$irqs / $s" | bc -l)"
+done
