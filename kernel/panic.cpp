@@ -16,8 +16,6 @@
 namespace irqlab::kernel {
 
 namespace {
-constexpr const char* kRelease = "6.12.117-irqlab";
-constexpr const char* kVersion = "#1";
 constexpr const char* kHardwareLine = "Hardware name: irqlab virtual machine";
 
 struct TaintFlag {
@@ -42,9 +40,9 @@ const std::vector<std::string_view>& bug::kinds() {
     static const std::vector<std::string_view> all = {
         kSleepInAtomic, kSchedulingWhileAtomic, kSoftLockup, kHardLockup, kWarning, kKernelBug, kInvalidFree, kPanic,
         "spinlock bad magic", "spinlock recursion", "spinlock cpu recursion", "spinlock already unlocked",
-        "spinlock wrong owner", "spinlock wrong CPU",
+        "spinlock wrong owner", "spinlock wrong CPU", "inconsistent lock state",
         "Unbalanced enable for IRQ", "Trying to free already-free IRQ", "Trying to free IRQ from IRQ context",
-        "nobody cared", "bogus return value",
+        "nobody cared", "bogus return value", "workqueue leaked atomic, lock or RCU",
     };
     return all;
 }

@@ -16,6 +16,10 @@ namespace irqlab::kernel {
 class Kernel;
 class Cpu;
 
+// What `uname -r` and `uname -v` say (the reports' "6.12.117-irqlab #1").
+inline constexpr const char* kRelease = "6.12.117-irqlab";
+inline constexpr const char* kVersion = "#1";
+
 // The kinds of bug a scenario can expect, named by the words of the report's first line.
 namespace bug {
 inline constexpr std::string_view kSleepInAtomic = "sleeping function called from invalid context";

@@ -7,6 +7,7 @@
 
 #include "kernel/kallsyms.hpp"
 #include "kernel/kernel.hpp"
+#include "kernel/locking/lockdep.hpp"
 #include "kernel/printk/printk.hpp"
 #include "kernel/sched/sched.hpp"
 #include "kernel/sched/spend.hpp"
@@ -196,6 +197,8 @@ void local_bh_enable(void) {
     Kernel& k = Kernel::get();
     irqlab::kernel::Cpu& cpu = k.this_cpu();
     WARN_ON_ONCE(in_hardirq());
+    // Softirqs come back on: lockdep marks the held locks softirq-enabled (mark_held_locks()).
+    if ((cpu.preempt_count & SOFTIRQ_MASK) == SOFTIRQ_DISABLE_OFFSET) irqlab::kernel::lockdep_softirqs_on(k);
     cpu.preempt_count -= SOFTIRQ_DISABLE_OFFSET - 1;
     if (!(cpu.preempt_count & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_MASK)) && cpu.softirq_pending)
         irqlab::kernel::do_softirq(cpu);

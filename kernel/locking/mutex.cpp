@@ -59,11 +59,12 @@ int lock_slowpath(struct mutex* lock, unsigned int state) {
     return ret;
 }
 
-int do_lock(struct mutex* lock, unsigned int state, int line) {
+// `fn`: the locking function, for lockdep.
+int do_lock(struct mutex* lock, unsigned int state, int line, const char* fn) {
     irqlab::kernel::Kernel& k = irqlab::kernel::Kernel::get();
     irqlab::kernel::might_sleep_report(k, "kernel/locking/mutex.c", line);
     check_magic(lock);
-    irqlab::kernel::lockdep_acquire(k, &lock->dep_map, lock);
+    irqlab::kernel::lockdep_acquire(k, &lock->dep_map, lock, {fn, LD_WAIT_SLEEP, false});
     if (!owner_of(lock)) {
         atomic_long_set(&lock->owner, reinterpret_cast<long>(get_current()));
         return 0;
@@ -88,17 +89,24 @@ void __mutex_init(struct mutex* lock, const char* name, struct lock_class_key* k
 
 // The line numbers are those of the might_sleep() in each function of 6.12's mutex.c.
 void mutex_lock(struct mutex* lock) {
-    irqlab::kernel::FrameScope frame_("mutex_lock"); do_lock(lock, TASK_UNINTERRUPTIBLE, 283); }
+    irqlab::kernel::FrameScope frame_("mutex_lock");
+    do_lock(lock, TASK_UNINTERRUPTIBLE, 283, "mutex_lock");
+}
 int mutex_lock_interruptible(struct mutex* lock) {
-    irqlab::kernel::FrameScope frame_("mutex_lock_interruptible"); return do_lock(lock, TASK_INTERRUPTIBLE, 992); }
+    irqlab::kernel::FrameScope frame_("mutex_lock_interruptible");
+    return do_lock(lock, TASK_INTERRUPTIBLE, 992, "mutex_lock_interruptible");
+}
 int mutex_lock_killable(struct mutex* lock) {
-    irqlab::kernel::FrameScope frame_("mutex_lock_killable"); return do_lock(lock, TASK_KILLABLE, 1016); }
+    irqlab::kernel::FrameScope frame_("mutex_lock_killable");
+    return do_lock(lock, TASK_KILLABLE, 1016, "mutex_lock_killable");
+}
 
 int mutex_trylock(struct mutex* lock) {
     check_magic(lock);
     if (owner_of(lock)) return 0;
     atomic_long_set(&lock->owner, reinterpret_cast<long>(get_current()));
-    irqlab::kernel::lockdep_acquire(irqlab::kernel::Kernel::get(), &lock->dep_map, lock);
+    irqlab::kernel::lockdep_acquire(irqlab::kernel::Kernel::get(), &lock->dep_map, lock,
+                                    {"mutex_trylock", LD_WAIT_SLEEP, true});
     return 1;
 }
 

@@ -40,14 +40,21 @@ void spin_bug(raw_spinlock_t* lock, const char* msg) {
     dump_stack(k, {"spin_bug", "do_raw_spin_lock"});
 }
 
-void do_raw_spin_lock(raw_spinlock_t* lock) {
+// spin_acquire() as lockdep sees it: spinlock_t's LD_WAIT_CONFIG is LD_WAIT_SPIN too.
+LockAcquire spin_acquire(const char* fn, bool trylock = false) { return {fn, LD_WAIT_SPIN, trylock}; }
+
+// `fn`: the locking function, for lockdep's traces.
+void do_raw_spin_lock(raw_spinlock_t* lock, const char* fn) {
     Kernel& k = Kernel::get();
     Task* t = k.running();
     int cpu = static_cast<int>(t->ts.cpu);
+    // Lockdep looks first (__raw_spin_lock()'s spin_acquire() comes before the debug checks):
+    // an interrupt handler taking a lock its CPU holds is reported as an inconsistent lock
+    // state, and then spins.
+    lockdep_acquire(k, &lock->dep_map, lock, spin_acquire(fn));
     if (lock->magic != SPINLOCK_MAGIC) spin_bug(lock, "bad magic");
     if (lock->owner == &t->ts) spin_bug(lock, "recursion");
     if (lock->owner_cpu == cpu) spin_bug(lock, "cpu recursion");
-    lockdep_acquire(k, &lock->dep_map, lock);
     if (!lock->locked) {
         lock->locked = 1;
     } else {
@@ -64,11 +71,11 @@ void do_raw_spin_lock(raw_spinlock_t* lock) {
     lock->owner = &k.running()->ts;
 }
 
-int do_raw_spin_trylock(raw_spinlock_t* lock) {
+int do_raw_spin_trylock(raw_spinlock_t* lock, const char* fn) {
     Kernel& k = Kernel::get();
     if (lock->locked) return 0;
     lock->locked = 1;
-    lockdep_acquire(k, &lock->dep_map, lock);
+    lockdep_acquire(k, &lock->dep_map, lock, spin_acquire(fn, true));
     lock->owner_cpu = static_cast<int>(k.running()->ts.cpu);
     lock->owner = &k.running()->ts;
     return 1;
@@ -120,38 +127,38 @@ void __raw_spin_lock_init(raw_spinlock_t* lock, const char* name, struct lock_cl
 
 void _raw_spin_lock(raw_spinlock_t* lock) {
     preempt_disable();
-    irqlab::kernel::do_raw_spin_lock(lock);
+    irqlab::kernel::do_raw_spin_lock(lock, "_raw_spin_lock");
 }
 
 void _raw_spin_lock_bh(raw_spinlock_t* lock) {
     Kernel::get().this_cpu().preempt_count += SOFTIRQ_LOCK_OFFSET;  // __local_bh_disable_ip
-    irqlab::kernel::do_raw_spin_lock(lock);
+    irqlab::kernel::do_raw_spin_lock(lock, "_raw_spin_lock_bh");
 }
 
 void _raw_spin_lock_irq(raw_spinlock_t* lock) {
     local_irq_disable();
     preempt_disable();
-    irqlab::kernel::do_raw_spin_lock(lock);
+    irqlab::kernel::do_raw_spin_lock(lock, "_raw_spin_lock_irq");
 }
 
 unsigned long _raw_spin_lock_irqsave(raw_spinlock_t* lock) {
     unsigned long flags;
     local_irq_save(flags);
     preempt_disable();
-    irqlab::kernel::do_raw_spin_lock(lock);
+    irqlab::kernel::do_raw_spin_lock(lock, "_raw_spin_lock_irqsave");
     return flags;
 }
 
 int _raw_spin_trylock(raw_spinlock_t* lock) {
     preempt_disable();
-    if (irqlab::kernel::do_raw_spin_trylock(lock)) return 1;
+    if (irqlab::kernel::do_raw_spin_trylock(lock, "_raw_spin_trylock")) return 1;
     preempt_enable();
     return 0;
 }
 
 int _raw_spin_trylock_bh(raw_spinlock_t* lock) {
     Kernel::get().this_cpu().preempt_count += SOFTIRQ_LOCK_OFFSET;
-    if (irqlab::kernel::do_raw_spin_trylock(lock)) return 1;
+    if (irqlab::kernel::do_raw_spin_trylock(lock, "_raw_spin_trylock_bh")) return 1;
     Kernel::get().this_cpu().preempt_count -= PREEMPT_LOCK_OFFSET;
     local_bh_enable();
     return 0;

@@ -8,6 +8,8 @@
 #include <memory>
 #include <vector>
 
+#include "kernel/locking/lockdep.hpp"
+
 struct raw_spinlock;
 
 namespace irqlab::kernel {
@@ -23,6 +25,7 @@ struct Locking {
     std::vector<SpinWaiter*> waiters;  // in arrival order
     std::uint64_t next_ticket = 1;
     bool debug_locks = true;  // turned off by the first lock bug report, as in Linux
+    Lockdep lockdep;
     // wait_var_event()'s queue (kernel/sched/wait_bit.c), made at first use.
     std::unique_ptr<wait_queue_head_t> var_waitqueue;
 };

@@ -52,8 +52,8 @@ World::World(kernel::Kernel& k, const Scenario& sc) : k_(k), sc_(sc) {
         switch (o.type) {
             case SyncObject::Type::Spinlock: {
                 auto mem = std::make_unique<unsigned char[]>(sizeof(spinlock_t));
-                static struct lock_class_key key;
-                __raw_spin_lock_init(&reinterpret_cast<spinlock_t*>(mem.get())->rlock, k.symbols().intern(o.name), &key);
+                // No shared key: each scenario lock is its own lockdep class, as a DEFINE_SPINLOCK.
+                __raw_spin_lock_init(&reinterpret_cast<spinlock_t*>(mem.get())->rlock, k.symbols().intern(o.name), nullptr);
                 objects_[o.name] = std::move(mem);
                 break;
             }

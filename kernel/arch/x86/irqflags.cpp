@@ -6,6 +6,7 @@
 
 #include "kernel/arch/x86/irq_vectors.hpp"
 #include "kernel/kernel.hpp"
+#include "kernel/locking/lockdep.hpp"
 #include "kernel/sched/sched.hpp"
 #include "kernel/sched/spend.hpp"
 #include "kernel/sched/task.hpp"
@@ -31,7 +32,10 @@ unsigned long arch_local_irq_save(void) {
 }
 
 void arch_local_irq_enable(void) {
-    Kernel::get().this_cpu().irqs_on = true;
+    Kernel& k = Kernel::get();
+    // trace_hardirqs_on(): lockdep learns that the locks held now are held with irqs on.
+    if (!k.this_cpu().irqs_on) irqlab::kernel::lockdep_hardirqs_on(k);
+    k.this_cpu().irqs_on = true;
     irqlab::kernel::take_pending_interrupts();  // what waited in IRR is delivered at once
 }
 

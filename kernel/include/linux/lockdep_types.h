@@ -6,6 +6,20 @@
 #ifndef _LINUX_LOCKDEP_TYPES_H
 #define _LINUX_LOCKDEP_TYPES_H
 
+/*
+ * The wait type of a lock class, printed as -{outer:inner} after the lock's name. Without
+ * CONFIG_PROVE_RAW_LOCK_NESTING (6.12's default) spinlock_t is a spinning lock like
+ * raw_spinlock_t, so LD_WAIT_CONFIG is LD_WAIT_SPIN and a mutex is 3.
+ */
+enum lockdep_wait_type {
+	LD_WAIT_INV = 0, /* not checked, catch all */
+	LD_WAIT_FREE, /* wait free, rcu etc.. */
+	LD_WAIT_SPIN, /* spin loops, raw_spinlock_t etc.. */
+	LD_WAIT_CONFIG = LD_WAIT_SPIN, /* preemptible in PREEMPT_RT, spinlock_t etc.. */
+	LD_WAIT_SLEEP, /* sleeping locks, mutex_t etc.. */
+	LD_WAIT_MAX, /* must be last */
+};
+
 struct lock_class_key {
 	char __one_byte; /* its address is the class */
 };
