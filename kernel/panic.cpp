@@ -39,6 +39,7 @@ void err(Kernel& k, const std::string& s) { printk_emit(k, LOGLEVEL_ERR, s); }
 const std::vector<std::string_view>& bug::kinds() {
     static const std::vector<std::string_view> all = {
         kSleepInAtomic, kSchedulingWhileAtomic, kSoftLockup, kHardLockup, kWarning, kKernelBug, kInvalidFree, kPanic,
+        kOdebugFreeActive, kKasanUseAfterFree,
         "spinlock bad magic", "spinlock recursion", "spinlock cpu recursion", "spinlock already unlocked",
         "spinlock wrong owner", "spinlock wrong CPU", "inconsistent lock state",
         "Unbalanced enable for IRQ", "Trying to free already-free IRQ", "Trying to free IRQ from IRQ context",

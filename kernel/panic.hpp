@@ -30,6 +30,8 @@ inline constexpr std::string_view kWarning = "WARNING";
 inline constexpr std::string_view kKernelBug = "kernel BUG";
 inline constexpr std::string_view kInvalidFree = "double-free or invalid-free";
 inline constexpr std::string_view kPanic = "Kernel panic";
+inline constexpr std::string_view kOdebugFreeActive = "ODEBUG: free active";
+inline constexpr std::string_view kKasanUseAfterFree = "KASAN: slab-use-after-free";
 // Every kind the simulator can record, for checking scenario expectations.
 const std::vector<std::string_view>& kinds();
 }  // namespace bug
@@ -59,6 +61,7 @@ public:
     std::string print_tainted(bool verbose) const;
 
     unsigned long might_sleep_prev_jiffy = 0;  // the report's rate limit
+    int debugobjects_reports = 0;              // debug_print_object() prints 5 at most
 
     static constexpr std::size_t kMaxRecords = 10'000;
 

@@ -28,6 +28,10 @@ public:
     std::array<Action, 10> vec{};
     void open(int nr, void (*fn)(void), const char* name);
     std::vector<TaskletHead> tasklet_vec, tasklet_hi_vec;  // per CPU
+    // Scheduled tasklets whose memory was freed (kfree with the tasklet still queued): the
+    // function each was set up with, per CPU. tasklet_action() reports the use after free
+    // it would have been, instead of reading freed memory.
+    std::vector<std::vector<const void*>> freed_tasklets;
 };
 
 // __raise_softirq_irqoff(): traces the raise and marks it pending on `cpu`.

@@ -10,6 +10,7 @@
 #include <linux/printk.h>
 #include <linux/wait_bit.h>
 
+#include "kernel/debugobjects.hpp"
 #include "kernel/kallsyms.hpp"
 #include "kernel/kernel.hpp"
 #include "kernel/panic.hpp"
@@ -75,6 +76,7 @@ void trace_tasklet(Kernel& k, trace::Ev kind, struct tasklet_struct* t) {
 void tasklet_action_common(bool hi) {
     Kernel& k = Kernel::get();
     int cpu = k.this_cpu().id;
+    report_freed_tasklets(k, k.this_cpu());
     arch_local_irq_disable();
     TaskletHead& h = head_of(k, cpu, hi);
     struct tasklet_struct* list = h.head;
@@ -131,6 +133,7 @@ void tasklet_init_softirqs(Kernel& k) {
     auto& s = k.softirqs();
     s.tasklet_vec.resize(static_cast<std::size_t>(k.nr_cpus()));
     s.tasklet_hi_vec.resize(static_cast<std::size_t>(k.nr_cpus()));
+    s.freed_tasklets.resize(static_cast<std::size_t>(k.nr_cpus()));
     for (auto* v : {&s.tasklet_vec, &s.tasklet_hi_vec})
         for (TaskletHead& h : *v) h.tail = &h.head;
     s.open(TASKLET_SOFTIRQ, tasklet_action, "tasklet_action");

@@ -8,6 +8,7 @@
 
 #include "kernel/kernel.hpp"
 #include "kernel/sched/frames.hpp"
+#include "kernel/debugobjects.hpp"
 #include "kernel/panic.hpp"
 #include "kernel/sched/spend.hpp"
 
@@ -96,6 +97,7 @@ void* krealloc(const void* p, size_t new_size, gfp_t flags) {
 void kfree(const void* objp) {
     if (!objp) return;  // ZERO_OR_NULL_PTR
     Kernel& k = Kernel::get();
+    if (std::size_t size = k.memory().size_of(objp)) irqlab::kernel::debug_check_no_obj_freed(k, objp, size);
     if (!k.memory().free(objp)) irqlab::kernel::invalid_free_report(k, objp);
 }
 

@@ -57,6 +57,16 @@ void Timers::enqueue(timer_list* t, int cpu) {
     tick_nohz_timer_added(k_.cpu(cpu), t->__bucket_expiry);
 }
 
+std::vector<timer_list*> Timers::pending_in(std::uintptr_t lo, std::uintptr_t hi) const {
+    std::vector<timer_list*> out;
+    for (const auto& wheel : wheels_)
+        for (const auto& [key, t] : wheel) {
+            auto a = reinterpret_cast<std::uintptr_t>(t);
+            if (a >= lo && a < hi) out.push_back(t);
+        }
+    return out;
+}
+
 bool Timers::detach(timer_list* t) {
     if (!t->entry.pprev) return false;
     auto& wheel = wheels_[t->flags & TIMER_CPUMASK];

@@ -35,6 +35,8 @@ public:
     bool is_running(const timer_list* t) const;
 
     std::uint64_t next_seq() { return ++seq_; }
+    // The pending timers whose struct lies in [lo, hi) (debugobjects' check of a free).
+    std::vector<timer_list*> pending_in(std::uintptr_t lo, std::uintptr_t hi) const;
 
     // calc_wheel_index(): the bucket's expiry, and (in `idx`) its index in the wheel.
     static unsigned long bucket_expiry(unsigned long expires, unsigned long clk, unsigned hz, unsigned* idx = nullptr);

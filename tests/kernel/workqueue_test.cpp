@@ -5,9 +5,11 @@
 
 #include <linux/delay.h>
 #include <linux/interrupt.h>
+#include <linux/slab.h>
 #include <linux/workqueue.h>
 
 #include "kernel/irq_source.hpp"
+#include "kernel/panic.hpp"
 #include "kernel/trace/latency.hpp"
 #include "kernel/workqueue.hpp"
 #include "machine.hpp"
@@ -498,4 +500,46 @@ TEST_CASE("queue to start latency is measured per work function, schedule to ent
     CHECK(it->kind == "work");
     CHECK(it->hist->count() == 1);
     CHECK(it->hist->min() > 0);
+}
+
+namespace {
+struct Doomed {
+    struct work_struct work;
+    struct timer_list timer;
+    struct tasklet_struct tasklet;
+};
+int doomed_runs = 0;
+void doomed_work(struct work_struct*) { doomed_runs++; }
+void doomed_timer(struct timer_list*) { doomed_runs++; }
+void doomed_tasklet(struct tasklet_struct*) { doomed_runs++; }
+}  // namespace
+
+TEST_CASE("debug_check_no_obj_freed(): freeing a queued work item or pending timer is ODEBUG 'free active', a scheduled tasklet a KASAN use-after-free") {
+    // lib/debugobjects.c debug_print_object(), work_fixup_free(), timer_fixup_free(); KASAN
+    Machine m;
+    g_machine = &m;
+    doomed_runs = 0;
+    m.kthread("driver", [&] {
+        auto* d = static_cast<Doomed*>(kzalloc(sizeof(Doomed), GFP_KERNEL));
+        INIT_WORK(&d->work, doomed_work);
+        timer_setup(&d->timer, doomed_timer, 0);
+        tasklet_setup(&d->tasklet, doomed_tasklet);
+        local_bh_disable();
+        queue_work(system_wq, &d->work);
+        mod_timer(&d->timer, irqlab_jiffies() + 2);
+        tasklet_schedule(&d->tasklet);
+        kfree(d);  // the driver's remove() forgot all three
+        local_bh_enable();
+        return 0;
+    });
+    m.run_until(50 * ms);
+    std::string d = m.dmesg();
+    CHECK(d.find("ODEBUG: free active (active state 0) object: ") != std::string::npos);
+    CHECK(d.find(" object type: work_struct hint: doomed_work+0x0/") != std::string::npos);
+    CHECK(d.find(" object type: timer_list hint: doomed_timer+0x0/") != std::string::npos);
+    CHECK(d.find("WARNING: CPU: 0 PID: ") != std::string::npos);
+    CHECK(d.find("BUG: KASAN: slab-use-after-free in tasklet_action_common") != std::string::npos);
+    CHECK(m.k.bugs().count(kernel::bug::kOdebugFreeActive) == 2);
+    CHECK(m.k.bugs().count(kernel::bug::kKasanUseAfterFree) == 1);
+    CHECK(doomed_runs == 0);  // the fixups cancelled them; the freed tasklet is not run
 }
