@@ -14,8 +14,8 @@
  * rest to a tasklet, a work item on system_wq, system_highpri_wq or system_unbound_wq, or
  * a BH work item: "tasklet", "work", "highpri-work", "unbound-work", "bh-work"), which
  * spends "bh-cost" ns and then sleeps "bh-sleep" ns (legal in a work item, a bug in a
- * tasklet), and one bug to demonstrate: "no-ack" (the handler claims the interrupt
- * without acknowledging it).
+ * tasklet), and two bugs to demonstrate: "no-ack" (the handler claims the interrupt
+ * without acknowledging it) and "no-bh-sync" (remove() forgets to wait for the bottom half).
  */
 #include <linux/delay.h>
 #include <linux/interrupt.h>
@@ -41,6 +41,7 @@ struct irqgen {
 	u32 handler_cost;	/* ns */
 	u32 thread_cost;	/* ns */
 	bool no_ack;
+	bool no_bh_sync;
 	const char *bottom_half;	/* NULL: none */
 	struct workqueue_struct *wq;	/* the work item's queue (NULL: a tasklet) */
 	u32 bh_cost;		/* ns */
@@ -165,6 +166,7 @@ static int irqgen_probe(struct platform_device *pdev)
 	device_property_read_u32(dev, "handler-cost", &g->handler_cost);
 	device_property_read_u32(dev, "thread-cost", &g->thread_cost);
 	g->no_ack = device_property_read_bool(dev, "no-ack");
+	g->no_bh_sync = device_property_read_bool(dev, "no-bh-sync");
 	if (!device_property_read_string(dev, "bottom-half", &g->bottom_half))
 		g->wq = irqgen_pick_wq(g->bottom_half);
 	device_property_read_u32(dev, "bh-cost", &g->bh_cost);
@@ -204,8 +206,10 @@ static void irqgen_remove(struct platform_device *pdev)
 	 */
 	writel(0, g->base + IRQGEN_CTRL);
 	synchronize_irq(g->irq);
-	tasklet_kill(&g->bh);
-	cancel_work_sync(&g->work);
+	if (!g->no_bh_sync) {
+		tasklet_kill(&g->bh);
+		cancel_work_sync(&g->work);
+	}
 	if (g->bottom_half)
 		dev_info(&pdev->dev, "%lu interrupts handled, %lu bottom-half runs\n", g->handled, g->bh_runs);
 	else

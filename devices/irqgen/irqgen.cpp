@@ -205,6 +205,7 @@ const Registration registration{DeviceType{
         {"bh_cost", K::Time, "time the bottom half spends on the CPU", {}, 0, 0, true},
         {"bh_sleep", K::Time, "then the bottom half sleeps this long (usleep_range; a bug in a tasklet)", {}, 0, 0, true},
         {"no_ack", K::Bool, "driver bug: the handler claims the interrupt but never acknowledges it", {}, 0, 0, true},
+        {"no_bh_sync", K::Bool, "driver bug: remove() does not wait for the bottom half (no tasklet_kill/cancel_work_sync)", {}, 0, 0, true},
     },
     [](const Params& p) -> std::string {
         bool level = p.count("trigger") && p.at("trigger").text == "level";

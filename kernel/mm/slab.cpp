@@ -16,6 +16,7 @@ namespace irqlab::kernel {
 
 Memory::~Memory() {
     for (auto& [addr, b] : blocks_) std::free(b.start);
+    for (Block& b : quarantine_) std::free(b.start);
 }
 
 void* Memory::alloc(std::size_t size, bool zero) {
@@ -31,9 +32,17 @@ void* Memory::alloc(std::size_t size, bool zero) {
 bool Memory::free(const void* p) {
     auto it = blocks_.find(reinterpret_cast<std::uintptr_t>(p));
     if (it == blocks_.end()) return false;
-    in_use_ -= it->second.size;
-    std::free(it->second.start);
+    Block b = it->second;
+    in_use_ -= b.size;
     blocks_.erase(it);
+    std::memset(b.start, kPoison, b.size ? b.size : 1);
+    quarantine_.push_back(b);
+    quarantined_ += b.size;
+    while (quarantined_ > kQuarantineBytes) {
+        quarantined_ -= quarantine_.front().size;
+        std::free(quarantine_.front().start);
+        quarantine_.pop_front();
+    }
     return true;
 }
 
@@ -97,6 +106,7 @@ void* krealloc(const void* p, size_t new_size, gfp_t flags) {
 void kfree(const void* objp) {
     if (!objp) return;  // ZERO_OR_NULL_PTR
     Kernel& k = Kernel::get();
+    irqlab::kernel::FrameScope frame_("kfree");
     if (std::size_t size = k.memory().size_of(objp)) irqlab::kernel::debug_check_no_obj_freed(k, objp, size);
     if (!k.memory().free(objp)) irqlab::kernel::invalid_free_report(k, objp);
 }

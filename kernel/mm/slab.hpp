@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <map>
 
 namespace irqlab::kernel {
@@ -27,7 +28,9 @@ public:
     ~Memory();
 
     void* alloc(std::size_t size, bool zero);
-    // Returns false when `p` is not the start of a live block.
+    // Returns false when `p` is not the start of a live block. The block is poisoned and
+    // held in a quarantine (as KASAN does) before the host gets it back, so a driver that
+    // still uses it reads poison instead of crashing the simulator.
     bool free(const void* p);
     const Block* block_of(const void* p) const;
     std::size_t size_of(const void* p) const;
@@ -40,6 +43,9 @@ private:
     std::map<std::uintptr_t, Block> blocks_;  // by address: lookups only, ids give order
     std::uint64_t next_id_ = 1;
     std::size_t in_use_ = 0;
+    std::deque<Block> quarantine_;
+    std::size_t quarantined_ = 0;
+    static constexpr std::size_t kQuarantineBytes = 16u << 20;
 };
 
 }  // namespace irqlab::kernel
