@@ -90,9 +90,9 @@ void process_one_work(Kernel& k, Worker& worker, struct work_struct* work) {
     worker.current_work = work;
     worker.current_func = work->func;
     worker.current_pwq = pwq;
-    worker.current_seq = work->__seq;
     if (worker.task) worker.current_at = runtime(*worker.task);
     unsigned long work_data = *work_data_bits(work);
+    unsigned long seq = work->__seq;  // `work` may be freed by its function
     sim::Time queued_at = static_cast<sim::Time>(work->__queued_at);
     list_del_init(&work->entry);
     if (pwq->wq->flags & WQ_CPU_INTENSIVE) worker_set_flags(worker, WORKER_CPU_INTENSIVE);
@@ -126,11 +126,10 @@ void process_one_work(Kernel& k, Worker& worker, struct work_struct* work) {
     if (worker.task) cond_resched();
 
     worker_clr_flags(worker, WORKER_CPU_INTENSIVE);
-    worker.last_func = worker.current_func;
     worker.current_work = nullptr;
     worker.current_func = nullptr;
     worker.current_pwq = nullptr;
-    pwq_dec_nr_in_flight(*pwq, work_data, worker.current_seq);
+    pwq_dec_nr_in_flight(*pwq, work_data, seq);
 }
 
 void process_scheduled_works(Kernel& k, Worker& worker) {
@@ -169,11 +168,8 @@ int worker_thread(void* arg) {
     self.frames.push_back({"worker_thread"});
     for (;;) {
         // woke_up:
+        // (No WORKER_DIE check: idle workers are never reaped here.)
         WorkerPool& pool = *worker.pool;
-        if (worker.flags & WORKER_DIE) {
-            self.ts.flags &= ~PF_WQ_WORKER;
-            return 0;
-        }
         worker_leave_idle(worker);
         for (;;) {  // recheck:
             if (!pool.need_more_worker()) break;
@@ -323,7 +319,7 @@ void queue_work_locked(int req_cpu, struct workqueue_struct* wq, struct work_str
         static bool warned = false;  // WARN_ON_ONCE
         if (!warned) {
             warned = true;
-            warn_report(k, bug::kWarning, "kernel/workqueue.c", 2290, "__queue_work", "");
+            warn_report(k, bug::kWarning, "kernel/workqueue.c", 2294, "__queue_work", "");
         }
         return;
     }
@@ -346,7 +342,7 @@ void queue_work_locked(int req_cpu, struct workqueue_struct* wq, struct work_str
         k.emit(trace::Ev::workqueue_queue_work, r);
     }
     if (!list_empty(&work->entry)) {
-        warn_report(k, bug::kWarning, "kernel/workqueue.c", 2346, "__queue_work", "");
+        warn_report(k, bug::kWarning, "kernel/workqueue.c", 2360, "__queue_work", "");
         return;
     }
     if (list_empty(&pwq->inactive_works) && pwq->nr_active < wq->max_active) {
@@ -484,7 +480,7 @@ struct workqueue_struct* Workqueues::alloc(std::string name, unsigned flags, int
         max_active = std::clamp(max_active, 1, static_cast<int>(WQ_MAX_ACTIVE));
     }
     wq->flags = flags;
-    wq->max_active = wq->saved_max_active = max_active;
+    wq->max_active = max_active;
     __mutex_init(&wq->mutex, "&wq->mutex", nullptr);
     bool highpri = flags & WQ_HIGHPRI;
     if (flags & WQ_UNBOUND) {
@@ -663,7 +659,7 @@ bool workqueue_congested(int cpu, struct workqueue_struct* wq) {
 void workqueue_set_max_active(struct workqueue_struct* wq, int max_active) {
     if (wq->flags & WQ_BH) return;
     if (wq->flags & __WQ_ORDERED) return;  // WARN_ON(wq->flags & __WQ_ORDERED) in Linux
-    wq->max_active = wq->saved_max_active = std::clamp(max_active, 1, static_cast<int>(WQ_MAX_ACTIVE));
+    wq->max_active = std::clamp(max_active, 1, static_cast<int>(WQ_MAX_ACTIVE));
 }
 
 unsigned int work_busy(struct work_struct* work) {

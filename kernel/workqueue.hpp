@@ -38,7 +38,6 @@ struct PoolWorkqueue;
 
 // enum worker_flags (kernel/workqueue.c).
 enum : unsigned {
-    WORKER_DIE = 1 << 1,
     WORKER_IDLE = 1 << 2,
     WORKER_PREP = 1 << 3,
     WORKER_CPU_INTENSIVE = 1 << 6,
@@ -56,10 +55,8 @@ struct Worker {
     struct work_struct* current_work = nullptr;
     work_func_t current_func = nullptr;
     PoolWorkqueue* current_pwq = nullptr;
-    unsigned long current_seq = 0;
     std::uint64_t current_at = 0;  // the task's runtime when the item started or last woke
     struct list_head scheduled;   // items assigned to this worker, in order
-    work_func_t last_func = nullptr;
 };
 
 struct WorkerPool {
@@ -161,7 +158,7 @@ struct workqueue_struct {
     static constexpr std::size_t kNameLen = 32;  // WQ_NAME_LEN
     char name[kNameLen] = {};
     unsigned flags = 0;
-    int max_active = 0, saved_max_active = 0;
+    int max_active = 0;
     std::vector<irqlab::kernel::PoolWorkqueue*> cpu_pwq;  // by CPU (unbound: one pwq for all)
     std::vector<std::unique_ptr<irqlab::kernel::PoolWorkqueue>> pwqs;
     irqlab::kernel::Task* rescuer = nullptr;

@@ -119,7 +119,7 @@ bool flush_work_common(struct work_struct* work, bool from_cancel) {
     Kernel& k = Kernel::get();
     static bool warned_func = false;
     if (!work->func) {
-        warn_once(k, warned_func, 4237, "__flush_work", "");
+        warn_once(k, warned_func, 4241, "__flush_work", "");
         return false;
     }
     WqBarrier barr;
@@ -147,7 +147,7 @@ bool cancel_common(struct work_struct* work, unsigned cflags) {
         if (d.disable < (1ul << WORK_OFFQ_DISABLE_BITS) - 1)
             d.disable++;
         else
-            warn_once(k, warned, 4350, "work_offqd_disable", "workqueue: work disable count overflowed");
+            warn_once(k, warned, 4354, "work_offqd_disable", "workqueue: work disable count overflowed");
     }
     set_work_pool_and_clear_pending(work, d.pool_id, offqd_pack_flags(d));
     arch_local_irq_restore(irq_flags);
@@ -228,7 +228,7 @@ bool enable_work(struct work_struct* work) {
     if (d.disable > 0)
         d.disable--;
     else
-        kn::warn_once(k, warned, 4357, "work_offqd_enable", "workqueue: work disable count underflowed");
+        kn::warn_once(k, warned, 4362, "work_offqd_enable", "workqueue: work disable count underflowed");
     kn::set_work_pool_and_clear_pending(work, d.pool_id, kn::offqd_pack_flags(d));
     arch_local_irq_restore(irq_flags);
     return !d.disable;
@@ -295,7 +295,7 @@ void destroy_workqueue(struct workqueue_struct* wq) {
     }
     for (auto& pwq : wq->pwqs) {
         if (kn::pwq_is_empty(*pwq) && wq->in_flight.empty()) continue;
-        kn::warn_report(k, kn::bug::kWarning, "kernel/workqueue.c", 5935, "destroy_workqueue", "");
+        kn::warn_report(k, kn::bug::kWarning, "kernel/workqueue.c", 5933, "destroy_workqueue", "");
         printk_emit(k, LOGLEVEL_WARNING,
                     kn::kformat(k, "%s: %s has the following busy pwq", "destroy_workqueue", wq->name));
         return;

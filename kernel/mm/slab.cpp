@@ -107,7 +107,9 @@ void kfree(const void* objp) {
     if (!objp) return;  // ZERO_OR_NULL_PTR
     Kernel& k = Kernel::get();
     irqlab::kernel::FrameScope frame_("kfree");
-    if (std::size_t size = k.memory().size_of(objp)) irqlab::kernel::debug_check_no_obj_freed(k, objp, size);
+    // Only a real free is checked: an invalid one (not a block's start) is reported below.
+    if (const irqlab::kernel::Block* b = k.memory().block_of(objp); b && b->start == objp)
+        irqlab::kernel::debug_check_no_obj_freed(k, objp, b->size);
     if (!k.memory().free(objp)) irqlab::kernel::invalid_free_report(k, objp);
 }
 

@@ -80,6 +80,16 @@ std::size_t count_of(const std::vector<std::string>& lines, std::string_view s) 
     return static_cast<std::size_t>(std::count(lines.begin(), lines.end(), s));
 }
 
+// The report's head: the usage conflict, who takes the lock in which context, the lock
+// with its class usage, and (if given) the first line of the registered-at trace.
+void check_head(const std::vector<std::string>& r, const std::string& usage, const std::string& takes,
+                const std::string& lock, const std::string& registered = "") {
+    CHECK(r[4] == "inconsistent " + usage + " usage.");
+    CHECK(r[5] == takes + " takes:");
+    CHECK(r[6] == "ffffffffc0000040 (&dev->lock)" + lock);
+    if (!registered.empty()) CHECK(r[7] == registered + " state was registered at:");
+}
+
 // The process-context path of the tests: named on the stack, as a driver's ioctl would be.
 struct FooIoctl {
     kernel::FrameScope f{"foo_ioctl"};
@@ -187,11 +197,9 @@ TEST_CASE("mark_lock_irq(): a hardirq taking a lock taken before with hardirqs o
     std::vector<std::string> r = report(m);
     std::string comm = "foo/" + std::to_string(pid);
     REQUIRE(r.size() > 8);
-    CHECK(r[4] == "inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage.");
     // The interrupted task is current; in a hardirq, with hardirqs off.
-    CHECK(r[5] == comm + " [HC1[1]:SC0[0]:HE0:SE1] takes:");
-    CHECK(r[6] == "ffffffffc0000040 (&dev->lock){?.+.}-{2:2}, at: foo_interrupt+0x0/0x0");
-    CHECK(r[7] == "{HARDIRQ-ON-W} state was registered at:");
+    check_head(r, "{HARDIRQ-ON-W} -> {IN-HARDIRQ-W}", comm + " [HC1[1]:SC0[0]:HE0:SE1]",
+               "{?.+.}-{2:2}, at: foo_interrupt+0x0/0x0", "{HARDIRQ-ON-W}");
     CHECK(r[8] == "  lock_acquire");
     CHECK(r[9] == "  _raw_spin_lock");
     CHECK(r[10] == "  foo_ioctl");
@@ -270,11 +278,9 @@ TEST_CASE("mark_lock_irq(): plain spin_lock() in the process and spin_lock() in 
     std::vector<std::string> r = report(m);
     std::string comm = "foo/" + std::to_string(pid);
     REQUIRE(r.size() > 25);
-    CHECK(r[4] == "inconsistent {SOFTIRQ-ON-W} -> {IN-SOFTIRQ-W} usage.");
     // Serving a softirq (from local_bh_enable(), on the process's stack), hardirqs on.
-    CHECK(r[5] == comm + " [HC0[0]:SC1[1]:HE1:SE0] takes:");
-    CHECK(r[6] == "ffffffffc0000040 (&dev->lock){+.?.}-{2:2}, at: foo_tasklet+0x0/0x0");
-    CHECK(r[7] == "{SOFTIRQ-ON-W} state was registered at:");
+    check_head(r, "{SOFTIRQ-ON-W} -> {IN-SOFTIRQ-W}", comm + " [HC0[0]:SC1[1]:HE1:SE0]",
+               "{+.?.}-{2:2}, at: foo_tasklet+0x0/0x0", "{SOFTIRQ-ON-W}");
     CHECK(r[8] == "  lock_acquire");
     CHECK(r[9] == "  _raw_spin_lock");
     CHECK(r[10] == "  foo_ioctl");
@@ -310,9 +316,8 @@ TEST_CASE("mark_held_locks(): enabling hardirqs while holding a lock used in a h
     std::vector<std::string> r = report(m);
     std::string comm = "foo/" + std::to_string(pid);
     REQUIRE(r.size() > 25);
-    CHECK(r[4] == "inconsistent {IN-HARDIRQ-W} -> {HARDIRQ-ON-W} usage.");
-    CHECK(r[5] == comm + " [HC0[0]:SC0[0]:HE0:SE1] takes:");  // not yet on
-    CHECK(r[6] == "ffffffffc0000040 (&dev->lock){?...}-{2:2}, at: foo_ioctl+0x0/0x0");
+    check_head(r, "{IN-HARDIRQ-W} -> {HARDIRQ-ON-W}", comm + " [HC0[0]:SC0[0]:HE0:SE1]",  // not yet on
+               "{?...}-{2:2}, at: foo_ioctl+0x0/0x0");
     auto held = std::find(r.begin(), r.end(), "1 lock held by " + comm + ":");
     REQUIRE(held != r.end());
     CHECK(held[1] == " #0: ffffffffc0000040 (&dev->lock){?...}-{2:2}, at: foo_ioctl+0x0/0x0");
@@ -403,10 +408,8 @@ TEST_CASE("mark_held_locks(): local_bh_enable() with a lock used in a softirq he
     std::vector<std::string> r = report(m);
     std::string comm = "foo/" + std::to_string(pid);
     REQUIRE(r.size() > 25);
-    CHECK(r[4] == "inconsistent {IN-SOFTIRQ-W} -> {SOFTIRQ-ON-W} usage.");
-    CHECK(r[5] == comm + " [HC0[0]:SC0[0]:HE0:SE1] takes:");
-    CHECK(r[6] == "ffffffffc0000040 (&dev->lock){+.?.}-{2:2}, at: foo_ioctl+0x0/0x0");
-    CHECK(r[7] == "{IN-SOFTIRQ-W} state was registered at:");
+    check_head(r, "{IN-SOFTIRQ-W} -> {SOFTIRQ-ON-W}", comm + " [HC0[0]:SC0[0]:HE0:SE1]",
+               "{+.?.}-{2:2}, at: foo_ioctl+0x0/0x0", "{IN-SOFTIRQ-W}");
     CHECK(r[10] == "  foo_tasklet");
     auto held = std::find(r.begin(), r.end(), "1 lock held by " + comm + ":");
     REQUIRE(held != r.end());

@@ -486,7 +486,7 @@ TEST_CASE("flush_work() from a tasklet is a sleep in atomic context: the BUG rep
     CHECK(d.find(" tasklet_action") != std::string::npos);
 }
 
-TEST_CASE("queue to start latency is measured per work function, schedule to entry per tasklet") {
+TEST_CASE("queue to start latency is measured per work function") {
     // kernel/trace/latency: what the summary reports
     Machine m;
     g_machine = &m;

@@ -286,7 +286,11 @@ static inline bool enable_and_queue_work(struct workqueue_struct *wq, struct wor
 	return false;
 }
 
-/* Flushing a system-wide workqueue warns (Linux means to forbid it). */
+/*
+ * Flushing a system-wide workqueue warns (Linux means to forbid it). Linux tests with
+ * __builtin_constant_p, so it warns only where the argument is visibly one of them; here
+ * the test is at run time, so it also warns when one is passed through a variable.
+ */
 static inline bool __irqlab_is_system_wq(struct workqueue_struct *wq)
 {
 	return wq == system_wq || wq == system_highpri_wq || wq == system_long_wq || wq == system_unbound_wq ||
