@@ -31,9 +31,23 @@ extern "C" unsigned int nr_cpu_ids;
 
 namespace irqlab::kernel {
 
-namespace {
-thread_local Kernel* t_kernel = nullptr;
+namespace detail {
+thread_local constinit Kernel* t_kernel = nullptr;
+
+void no_kernel() {
+    std::fprintf(stderr, "irqlab: internal error: kernel API called with no simulated kernel\n");
+    std::abort();
 }
+
+void no_running_task() {
+    std::fprintf(stderr,
+                 "irqlab: internal error: kernel code ran outside a task (a device model or the scenario "
+                 "called the kernel)\n");
+    std::abort();
+}
+}  // namespace detail
+
+using detail::t_kernel;
 
 Task::Task(Kernel& k, TaskKind kd, std::string_view comm, int pid) : kernel(k), kind(kd) {
     ts.__irqlab_task = this;
@@ -85,26 +99,6 @@ Kernel::~Kernel() {
     log_->flush();
     tasks_.clear();
     t_kernel = nullptr;
-}
-
-Kernel& Kernel::get() {
-    if (!t_kernel) {
-        std::fprintf(stderr, "irqlab: internal error: kernel API called with no simulated kernel\n");
-        std::abort();
-    }
-    return *t_kernel;
-}
-
-Kernel* Kernel::get_if() { return t_kernel; }
-
-Cpu& Kernel::this_cpu() {
-    if (!running_) {
-        std::fprintf(stderr,
-                     "irqlab: internal error: kernel code ran outside a task (a device model or the scenario "
-                     "called the kernel)\n");
-        std::abort();
-    }
-    return *cpus_[running_->ts.cpu];
 }
 
 Task& Kernel::create_task(TaskKind kind, std::string_view comm) {

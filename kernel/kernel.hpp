@@ -12,6 +12,7 @@
 
 #include "kernel/arch/x86/cpu.hpp"
 #include "kernel/config.hpp"
+#include "kernel/sched/task.hpp"
 #include "kernel/trace/events.hpp"
 #include "sim/simulator.hpp"
 
@@ -135,5 +136,27 @@ private:
     std::unique_ptr<Latency> latency_;
     IoBus* iobus_ = nullptr;
 };
+
+// The hot path, inline: nearly every kernel function starts with these two.
+
+namespace detail {
+extern thread_local constinit Kernel* t_kernel;
+[[noreturn]] void no_kernel();
+[[noreturn]] void no_running_task();
+}  // namespace detail
+
+inline Kernel& Kernel::get() {
+    if (!detail::t_kernel) [[unlikely]]
+        detail::no_kernel();
+    return *detail::t_kernel;
+}
+
+inline Kernel* Kernel::get_if() { return detail::t_kernel; }
+
+inline Cpu& Kernel::this_cpu() {
+    if (!running_) [[unlikely]]
+        detail::no_running_task();
+    return *cpus_[running_->ts.cpu];
+}
 
 }  // namespace irqlab::kernel

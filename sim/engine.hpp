@@ -30,6 +30,10 @@ public:
 
     // Runs the next event. Returns false (and does nothing) when the queue is empty.
     bool step();
+    // step() in two halves, for a loop run elsewhere (Simulator::await): the next event
+    // (nullptr when none), and taking it out with the clock moved to its time.
+    Event* peek() const { return queue_.top(); }
+    Event& take();
     // Runs every event due at or before `limit`, then leaves the clock at `limit` and
     // returns true. Returns false early, with the clock at the last event, if stop() is called.
     bool run_until(Time limit);
@@ -65,13 +69,17 @@ inline void Engine::schedule(Event& e, Time when) {
     queue_.push(e, when);
 }
 
-inline bool Engine::step() {
-    if (queue_.empty()) return false;
+inline Event& Engine::take() {
     Event& e = queue_.pop();
     assert(e.when() >= now_);
     now_ = e.when();
     ++processed_;
-    e.process();
+    return e;
+}
+
+inline bool Engine::step() {
+    if (queue_.empty()) return false;
+    take().process();
     return true;
 }
 

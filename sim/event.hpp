@@ -37,6 +37,7 @@ enum class Priority : std::int8_t {
 const char* priority_name(Priority p);
 
 class EventQueue;
+class Fiber;
 
 class Event {
 public:
@@ -49,6 +50,10 @@ public:
     virtual ~Event();
 
     virtual void process() = 0;
+    // An event whose process() only switches to a waiting fiber says which one, after
+    // making it ready to run, so that a fiber waiting in Simulator::await() can switch to
+    // it directly instead of through the loop. Plain callbacks return nullptr.
+    virtual Fiber* handoff() { return nullptr; }
     // A line for queue dumps; owners may override to add who and what ("cpu1: spend ends").
     virtual std::string describe() const { return description_; }
 

@@ -7,7 +7,9 @@ Simulator::Simulator(std::uint64_t seed, std::size_t stack_size) : rng_(seed) {
         for (;;) {
             bool reached;
             do {  // the limit may have been raised while the run was paused
+                free_running_ = true;
                 reached = engine_.run_until(limit_);
+                free_running_ = false;
             } while (reached && engine_.now() < limit_);
             status_ = reached ? Status::Reached : Status::Stopped;
             Fiber::switch_to(*controller_);
@@ -32,6 +34,23 @@ Simulator::Status Simulator::run_until(Time limit) {
     limit_ = limit;
     Fiber::switch_to(*loop_);
     return status_;
+}
+
+void Simulator::await() {
+    Fiber& self = Fiber::current();
+    while (free_running_ && !engine_.stop_requested()) {
+        Event* next = engine_.peek();
+        if (!next) break;
+        Event& e = engine_.take();
+        Fiber* target = e.handoff();
+        if (!target) {
+            e.process();
+            continue;
+        }
+        if (target != &self) Fiber::switch_to(*target);
+        return;  // whoever switched back here took this fiber's resume event
+    }
+    Fiber::switch_to(*loop_);
 }
 
 void Simulator::pause() {

@@ -105,7 +105,7 @@ std::vector<const char*> callers(const Task& t, const std::array<const char*, N>
 // The acquire_ip: the innermost function on the stack below the locking function `fn`.
 const char* acquire_ip_of(const Task& t, const char* fn) {
     auto it = t.frames.rbegin();
-    if (it != t.frames.rend() && fn && std::strcmp(it->fn, fn) == 0) ++it;
+    if (it != t.frames.rend() && fn && (it->fn == fn || std::strcmp(it->fn, fn) == 0)) ++it;
     return it != t.frames.rend() ? it->fn : nullptr;
 }
 

@@ -16,6 +16,10 @@ wait_queue_head_t* __var_waitqueue(void*) {
     return wq.get();
 }
 
-void wake_up_var(void* var) { __wake_up(__var_waitqueue(var), TASK_NORMAL, 0, nullptr); }
+// __wake_up_bit(): the queue's lock is taken only when someone waits on it.
+void wake_up_var(void* var) {
+    wait_queue_head_t* wq = __var_waitqueue(var);
+    if (waitqueue_active(wq)) __wake_up(wq, TASK_NORMAL, 0, nullptr);
+}
 
 }  // extern "C"

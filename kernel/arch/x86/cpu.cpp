@@ -68,7 +68,7 @@ void Cpu::wait(Wait why, sim::Time until, CpuTime cls) {
         kernel.engine.deschedule(resume_);
     Task* self = kernel.running();
     kernel.set_running(nullptr);
-    sim::Fiber::switch_to(kernel.sim.loop_fiber());
+    kernel.sim.await();
     kernel.set_running(self);
     wait_ = Wait::None;
     account(cls, wait_start_, kernel.now());
@@ -80,10 +80,13 @@ void Cpu::flush_accounting() {
     wait_start_ = kernel.now();
 }
 
+sim::Fiber* Cpu::ResumeEvent::handoff() {
+    cpu_.kernel.set_running(cpu_.curr);
+    return cpu_.curr->fiber.get();
+}
+
 void Cpu::ResumeEvent::process() {
-    Task* t = cpu_.curr;
-    cpu_.kernel.set_running(t);
-    sim::Fiber::switch_to(*t->fiber);
+    sim::Fiber::switch_to(*handoff());
     cpu_.kernel.set_running(nullptr);
 }
 

@@ -132,6 +132,7 @@ private:
     public:
         explicit ResumeEvent(Cpu& cpu) : sim::Event("cpu: resume", sim::Priority::Cpu), cpu_(cpu) {}
         void process() override;
+        sim::Fiber* handoff() override;  // the CPU's current task, made the running one
         std::string describe() const override;
 
     private:
