@@ -2,6 +2,9 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <fmt/compile.h>
+#include <fmt/format.h>
+#include <iterator>
 #include <ostream>
 
 #include "kernel/kallsyms.hpp"
@@ -15,6 +18,9 @@ namespace {
 using kernel::trace::Ev;
 
 const char* const kSoftirqNames[] = {"HI", "TIMER", "NET_TX", "NET_RX", "BLOCK", "IRQ_POLL", "TASKLET", "SCHED", "HRTIMER", "RCU"};
+
+// glibc's printf prints a null string as "(null)"; fmt would throw.
+const char* str(const char* s) { return s ? s : "(null)"; }
 
 const char* vec_name(std::int64_t v) { return v >= 0 && v < 10 ? kSoftirqNames[v] : "?"; }
 
@@ -42,7 +48,7 @@ std::string timer_flags(std::int64_t flags) {
 
 }  // namespace
 
-std::string FtraceText::line(const sim::TraceRecord& r, kernel::Kernel& k) {
+void FtraceText::format(Buffer& out, const sim::TraceRecord& r, kernel::Kernel& k) {
     // The context flags (trace_print_lat_fmt()).
     std::uint32_t pc = r.preempt_count;
     bool irqs_off = r.flags & sim::kTraceIrqsOff;
@@ -59,61 +65,58 @@ std::string FtraceText::line(const sim::TraceRecord& r, kernel::Kernel& k) {
     flags[4] = '.';
     flags[5] = 0;
 
+    auto it = std::back_inserter(out);
     const char* comm = r.pid == 0 ? "<idle>" : r.comm;
-    char head[96];
-    std::snprintf(head, sizeof head, "%16s-%-7d [%03d] %s %5" PRId64 ".%06" PRId64 ": ", comm, r.pid, r.cpu < 0 ? 0 : r.cpu,
-                  flags, r.time / 1'000'000'000, (r.time % 1'000'000'000) / 1000);
-    std::string out = head;
-    out += kernel::trace::name(static_cast<Ev>(r.kind));
-    out += ": ";
-    char buf[512];
+    fmt::format_to(it, FMT_COMPILE("{:>16}-{:<7} [{:03}] {} {:5}.{:06}: {}: "), str(comm), r.pid, r.cpu < 0 ? 0 : r.cpu,
+                   flags, r.time / 1'000'000'000, (r.time % 1'000'000'000) / 1000,
+                   kernel::trace::name(static_cast<Ev>(r.kind)));
     kernel::Symbols& sym = k.symbols();
     auto p = [&](const void* ptr) { return sym.hashed(ptr); };
     switch (static_cast<Ev>(r.kind)) {
         case Ev::sched_switch:
-            std::snprintf(buf, sizeof buf,
-                          "prev_comm=%s prev_pid=%" PRId64 " prev_prio=%" PRId64 " prev_state=%s ==> next_comm=%s next_pid=%" PRId64
-                          " next_prio=%" PRId64,
-                          r.str[0], r.arg[0], r.arg[1], task_state(r.arg[2]).c_str(), r.str[1], r.arg[3], r.arg[4]);
+            fmt::format_to(it,
+                           FMT_COMPILE("prev_comm={} prev_pid={} prev_prio={} prev_state={} ==> next_comm={} "
+                                       "next_pid={} next_prio={}"),
+                           str(r.str[0]), r.arg[0], r.arg[1], task_state(r.arg[2]), str(r.str[1]), r.arg[3], r.arg[4]);
             break;
         case Ev::sched_waking:
         case Ev::sched_wakeup:
         case Ev::sched_wakeup_new:
-            std::snprintf(buf, sizeof buf, "comm=%s pid=%" PRId64 " prio=%" PRId64 " target_cpu=%03" PRId64, r.str[0], r.arg[0],
-                          r.arg[1], r.arg[2]);
+            fmt::format_to(it, FMT_COMPILE("comm={} pid={} prio={} target_cpu={:03}"), str(r.str[0]), r.arg[0], r.arg[1],
+                           r.arg[2]);
             break;
         case Ev::sched_process_exit:
-            std::snprintf(buf, sizeof buf, "comm=%s pid=%" PRId64 " prio=%" PRId64, r.str[0], r.arg[0], r.arg[1]);
+            fmt::format_to(it, FMT_COMPILE("comm={} pid={} prio={}"), str(r.str[0]), r.arg[0], r.arg[1]);
             break;
         case Ev::irq_handler_entry:
-            std::snprintf(buf, sizeof buf, "irq=%" PRId64 " name=%s", r.arg[0], r.str[0]);
+            fmt::format_to(it, FMT_COMPILE("irq={} name={}"), r.arg[0], str(r.str[0]));
             break;
         case Ev::irq_handler_exit:
-            std::snprintf(buf, sizeof buf, "irq=%" PRId64 " ret=%s", r.arg[0], r.arg[1] ? "handled" : "unhandled");
+            fmt::format_to(it, FMT_COMPILE("irq={} ret={}"), r.arg[0], r.arg[1] ? "handled" : "unhandled");
             break;
         case Ev::softirq_raise:
         case Ev::softirq_entry:
         case Ev::softirq_exit:
-            std::snprintf(buf, sizeof buf, "vec=%" PRId64 " [action=%s]", r.arg[0], vec_name(r.arg[0]));
+            fmt::format_to(it, FMT_COMPILE("vec={} [action={}]"), r.arg[0], vec_name(r.arg[0]));
             break;
         case Ev::tasklet_entry:
         case Ev::tasklet_exit:
-            std::snprintf(buf, sizeof buf, "tasklet=%s function=%s", sym.name_of(r.ptr), r.str[0]);
+            fmt::format_to(it, FMT_COMPILE("tasklet={} function={}"), str(sym.name_of(r.ptr)), str(r.str[0]));
             break;
         case Ev::workqueue_queue_work:
-            std::snprintf(buf, sizeof buf, "work struct=%s function=%s workqueue=%s req_cpu=%" PRId64 " cpu=%" PRId64,
-                          p(r.ptr).c_str(), r.str[0], r.str[1], r.arg[0], r.arg[1]);
+            fmt::format_to(it, FMT_COMPILE("work struct={} function={} workqueue={} req_cpu={} cpu={}"), p(r.ptr),
+                           str(r.str[0]), str(r.str[1]), r.arg[0], r.arg[1]);
             break;
         case Ev::workqueue_activate_work:
-            std::snprintf(buf, sizeof buf, "work struct %s function=%s ", p(r.ptr).c_str(), r.str[0]);
+            fmt::format_to(it, FMT_COMPILE("work struct {} function={} "), p(r.ptr), str(r.str[0]));
             break;
         case Ev::workqueue_execute_start:
         case Ev::workqueue_execute_end:
-            std::snprintf(buf, sizeof buf, "work struct %s: function %s", p(r.ptr).c_str(), r.str[0]);
+            fmt::format_to(it, FMT_COMPILE("work struct {}: function {}"), p(r.ptr), str(r.str[0]));
             break;
         case Ev::napi_poll:
-            std::snprintf(buf, sizeof buf, "napi poll on napi struct %s for device %s work %" PRId64 " budget %" PRId64,
-                          p(r.ptr).c_str(), r.str[0] ? r.str[0] : "(no_device)", r.arg[0], r.arg[1]);
+            fmt::format_to(it, FMT_COMPILE("napi poll on napi struct {} for device {} work {} budget {}"), p(r.ptr),
+                           r.str[0] ? r.str[0] : "(no_device)", r.arg[0], r.arg[1]);
             break;
         case Ev::local_timer_entry:
         case Ev::local_timer_exit:
@@ -123,49 +126,52 @@ std::string FtraceText::line(const sim::TraceRecord& r, kernel::Kernel& k) {
         case Ev::call_function_exit:
         case Ev::call_function_single_entry:
         case Ev::call_function_single_exit:
-            std::snprintf(buf, sizeof buf, "vector=%" PRId64, r.arg[0]);
+            fmt::format_to(it, FMT_COMPILE("vector={}"), r.arg[0]);
             break;
         case Ev::timer_start:
-            std::snprintf(buf, sizeof buf,
-                          "timer=%s function=%s expires=%" PRId64 " [timeout=%" PRId64 "] bucket_expiry=%" PRId64
-                          " cpu=%" PRId64 " idx=%" PRId64 " flags=%s",
-                          p(r.ptr).c_str(), r.str[0], r.arg[0], r.arg[1], r.arg[3], r.arg[4] & 0x3ffff,
-                          (r.arg[4] >> 22) & 0x3ff, timer_flags(r.arg[4]).c_str());
+            fmt::format_to(it,
+                           FMT_COMPILE("timer={} function={} expires={} [timeout={}] bucket_expiry={} cpu={} idx={} "
+                                       "flags={}"),
+                           p(r.ptr), str(r.str[0]), r.arg[0], r.arg[1], r.arg[3], r.arg[4] & 0x3ffff,
+                           (r.arg[4] >> 22) & 0x3ff, timer_flags(r.arg[4]));
             break;
         case Ev::timer_expire_entry:
-            std::snprintf(buf, sizeof buf, "timer=%s function=%s now=%" PRId64 " baseclk=%" PRId64, p(r.ptr).c_str(), r.str[0],
-                          r.arg[0], r.arg[0]);
+            fmt::format_to(it, FMT_COMPILE("timer={} function={} now={} baseclk={}"), p(r.ptr), str(r.str[0]), r.arg[0],
+                           r.arg[0]);
             break;
         case Ev::timer_expire_exit:
         case Ev::timer_cancel:
-            std::snprintf(buf, sizeof buf, "timer=%s", p(r.ptr).c_str());
+            fmt::format_to(it, FMT_COMPILE("timer={}"), p(r.ptr));
             break;
         case Ev::irqlab_line:
-            std::snprintf(buf, sizeof buf, "dev=%s line=%s %s", r.str[0], r.str[1],
-                          r.arg[0] == 2 ? "edge" : r.arg[0] ? "assert" : "deassert");
+            fmt::format_to(it, FMT_COMPILE("dev={} line={} {}"), str(r.str[0]), str(r.str[1]),
+                           r.arg[0] == 2 ? "edge" : r.arg[0] ? "assert" : "deassert");
             break;
         case Ev::irqlab_ioapic_send:
-            std::snprintf(buf, sizeof buf, "pin=%" PRId64 " vector=%" PRId64 " dest=%" PRId64, r.arg[0], r.arg[1], r.arg[2]);
+            fmt::format_to(it, FMT_COMPILE("pin={} vector={} dest={}"), r.arg[0], r.arg[1], r.arg[2]);
             break;
         case Ev::irqlab_lapic_irr:
-            std::snprintf(buf, sizeof buf, "vector=%" PRId64 "%s", r.arg[0], r.arg[1] ? "" : " (merged: already pending)");
+            fmt::format_to(it, FMT_COMPILE("vector={}{}"), r.arg[0], r.arg[1] ? "" : " (merged: already pending)");
             break;
         case Ev::irqlab_lapic_accept:
         case Ev::irqlab_lapic_eoi:
-            std::snprintf(buf, sizeof buf, "vector=%" PRId64, r.arg[0]);
+            fmt::format_to(it, FMT_COMPILE("vector={}"), r.arg[0]);
             break;
         case Ev::irqlab_bug:
-            std::snprintf(buf, sizeof buf, "%s", r.str[0]);
+            fmt::format_to(it, FMT_COMPILE("{}"), str(r.str[0]));
             break;
         case Ev::irqlab_user:
-            std::snprintf(buf, sizeof buf, "%s", r.str[0] ? r.str[0] : "");
+            fmt::format_to(it, FMT_COMPILE("{}"), r.str[0] ? r.str[0] : "");
             break;
         case Ev::count_:
-            buf[0] = 0;
             break;
     }
-    out += buf;
-    return out;
+}
+
+std::string FtraceText::line(const sim::TraceRecord& r, kernel::Kernel& k) {
+    Buffer b;
+    format(b, r, k);
+    return fmt::to_string(b);
 }
 
 FtraceText::FtraceText(std::ostream& out, kernel::Kernel& k, bool seekable) : out_(out), k_(k), seekable_(seekable) {
@@ -189,7 +195,10 @@ FtraceText::FtraceText(std::ostream& out, kernel::Kernel& k, bool seekable) : ou
 }
 
 void FtraceText::on_record(const sim::TraceRecord& r) {
-    out_ << line(r, k_) << '\n';
+    buf_.clear();
+    format(buf_, r, k_);
+    buf_.push_back('\n');
+    out_.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
     ++entries_;
 }
 

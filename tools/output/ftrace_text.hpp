@@ -8,6 +8,8 @@
 #include <iosfwd>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "sim/trace.hpp"
 
 namespace irqlab::kernel {
@@ -25,7 +27,9 @@ public:
     void finish();
     std::uint64_t entries() const { return entries_; }
 
-    // One record as ftrace prints it (without newline).
+    using Buffer = fmt::memory_buffer;
+    // One record as ftrace prints it (without newline), appended to `out`.
+    static void format(Buffer& out, const sim::TraceRecord& r, kernel::Kernel& k);
     static std::string line(const sim::TraceRecord& r, kernel::Kernel& k);
 
 private:
@@ -34,6 +38,7 @@ private:
     bool seekable_;
     std::uint64_t entries_ = 0;
     std::streamoff count_at_ = -1;
+    Buffer buf_;  // one line, reused
 };
 
 }  // namespace irqlab::output
