@@ -11,6 +11,7 @@
 #include <linux/wait_bit.h>
 
 #include "kernel/debugobjects.hpp"
+#include "kernel/drivers/base/base.hpp"
 #include "kernel/kallsyms.hpp"
 #include "kernel/kernel.hpp"
 #include "kernel/panic.hpp"
@@ -127,6 +128,11 @@ void tasklet_hi_action() {
     tasklet_action_common(true);
 }
 
+// A tasklet set up in a driver's probe, for the scenario to name by the device.
+void note_probe_tasklet(struct tasklet_struct* t) {
+    if (Kernel* k = Kernel::get_if()) k->drivers().note_probe_object(ProbeObject::Tasklet, t);
+}
+
 }  // namespace
 
 void tasklet_init_softirqs(Kernel& k) {
@@ -159,6 +165,7 @@ void tasklet_setup(struct tasklet_struct* t, void (*callback)(struct tasklet_str
     t->callback = callback;
     t->use_callback = true;
     t->data = 0;
+    irqlab::kernel::note_probe_tasklet(t);
 }
 
 void tasklet_init(struct tasklet_struct* t, void (*func)(unsigned long), unsigned long data) {
@@ -168,6 +175,7 @@ void tasklet_init(struct tasklet_struct* t, void (*func)(unsigned long), unsigne
     t->func = func;
     t->use_callback = false;
     t->data = data;
+    irqlab::kernel::note_probe_tasklet(t);
 }
 
 void tasklet_unlock(struct tasklet_struct* t) {

@@ -24,6 +24,7 @@
 #include <linux/platform_device.h>
 #include <linux/property.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
 
@@ -49,6 +50,7 @@ struct irqgen {
 	struct tasklet_struct bh;
 	struct work_struct work;
 	unsigned long handled;
+	spinlock_t lock;	/* protects bh_runs: the bottom half counts, readers take it too */
 	unsigned long bh_runs;
 };
 
@@ -88,7 +90,16 @@ static void irqgen_bh_body(struct irqgen *g)
 		ndelay(g->bh_cost);
 	if (g->bh_sleep)
 		usleep_range(g->bh_sleep / 1000, g->bh_sleep / 1000);
+	/*
+	 * The same body runs as a tasklet (softirq context) or as a work item (process
+	 * context), and every irqgen's lock is of one lockdep class: so _bh, which a
+	 * tasklet does not need but a work item does. Anyone else taking this lock from
+	 * process context needs spin_lock_bh() too; a plain spin_lock() can be
+	 * interrupted by a tasklet of this class on the same CPU, which then spins forever.
+	 */
+	spin_lock_bh(&g->lock);
 	g->bh_runs++;
+	spin_unlock_bh(&g->lock);
 }
 
 /* The tasklet: softirq context, interrupts enabled, must not sleep. */
@@ -171,6 +182,7 @@ static int irqgen_probe(struct platform_device *pdev)
 		g->wq = irqgen_pick_wq(g->bottom_half);
 	device_property_read_u32(dev, "bh-cost", &g->bh_cost);
 	device_property_read_u32(dev, "bh-sleep", &g->bh_sleep);
+	spin_lock_init(&g->lock);
 	tasklet_setup(&g->bh, irqgen_bh);
 	INIT_WORK(&g->work, irqgen_work);
 	if (device_property_read_bool(dev, "shared"))

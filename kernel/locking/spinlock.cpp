@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "kernel/drivers/base/base.hpp"
 #include "kernel/kallsyms.hpp"
 #include "kernel/kernel.hpp"
 #include "kernel/locking/lockdep.hpp"
@@ -123,6 +124,11 @@ void __raw_spin_lock_init(raw_spinlock_t* lock, const char* name, struct lock_cl
     lock->nr_spinning = 0;
     lock->dep_map.key = key;
     lock->dep_map.name = name;
+}
+
+void __irqlab_spin_lock_init(spinlock_t* lock, const char* name, struct lock_class_key* key) {
+    __raw_spin_lock_init(&lock->rlock, name, key);
+    if (Kernel* k = Kernel::get_if()) k->drivers().note_probe_object(irqlab::kernel::ProbeObject::Spinlock, lock);
 }
 
 void _raw_spin_lock(raw_spinlock_t* lock) {

@@ -120,3 +120,40 @@ TEST_CASE("an MSI irqgen gets the first dynamic IRQ, 24, on a PCI-MSI chip with 
     std::remove(sc.c_str());
     std::filesystem::remove_all(dir);
 }
+
+namespace {
+std::string with_kthread(const std::string& step, const std::string& extra = "") {
+    return "irqlab: 1\ndevices:\n  - {type: irqgen, line: 17, trigger: level, every: 1ms, count: 3, bottom_half: tasklet}\n" +
+           extra + "kthreads:\n  - name: t\n    program:\n      - " + step + "\nrun: {until: 5ms}\n";
+}
+}  // namespace
+
+TEST_CASE("a kthread step names a device's tasklet or lock by the device, which must exist") {
+    Scenario sc = parse(YAML::Load(with_kthread("tasklet_disable: irqgen.0")), "f.yaml");
+    REQUIRE(sc.tasks[0].program.size() == 1);
+    CHECK(sc.tasks[0].program[0].kind == Op::Kind::TaskletDisable);
+    CHECK(sc.tasks[0].program[0].target == "irqgen.0");
+    CHECK(sc.tasks[0].program[0].on_device);
+    CHECK(error_of(with_kthread("tasklet_enable: irqgen.1")) == "f.yaml:7:25: tasklet_enable: no device named 'irqgen.1' (did you mean 'irqgen.0'?)");
+    CHECK(error_of(with_kthread("tasklet_kil: irqgen.0")) == "f.yaml:7:9: unknown operation 'tasklet_kil' (did you mean 'tasklet_kill'?)");
+    Scenario lock = parse(YAML::Load(with_kthread("lock_bh: irqgen.0")), "f.yaml");
+    CHECK(lock.tasks[0].program[0].kind == Op::Kind::LockBh);
+    CHECK(lock.tasks[0].program[0].on_device);
+    // A sync object of the same name wins over the device.
+    Scenario named = parse(YAML::Load(with_kthread("lock: irqgen.0", "sync:\n  - {name: irqgen.0, type: mutex}\n")), "f.yaml");
+    CHECK_FALSE(named.tasks[0].program[0].on_device);
+    std::string proc = "irqlab: 1\ndevices:\n  - {type: irqgen, line: 17, at: 1ms}\nprocesses:\n  - name: p\n    program:\n"
+                       "      - tasklet_disable: irqgen.0\nrun: {until: 5ms}\n";
+    CHECK(error_of(proc) == "f.yaml:7:9: 'tasklet_disable' is a kernel call: only kthreads make it");
+}
+
+TEST_CASE("a step on a device whose driver is not bound fails the run, saying so") {
+    std::string file = temp_path("unbound.yaml");
+    std::ofstream(file) << "irqlab: 1\ndevices:\n  - {type: irqgen, line: 17, at: 1ms, bottom_half: tasklet}\n"
+                           "drivers: []\nkthreads:\n  - name: t\n    program:\n      - tasklet_disable: irqgen.0\n"
+                           "run: {until: 2ms}\n";
+    auto r = irqlab_cli("run " + file);
+    CHECK(r.code == 1);
+    CHECK(r.out.find("FAILED: t: irqgen.0 has no driver bound") != std::string::npos);
+    std::remove(file.c_str());
+}

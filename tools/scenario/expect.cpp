@@ -102,7 +102,7 @@ Verdict judge(const Scenario& sc, kernel::Kernel& k, const World* world) {
             if (m.ret != 0)
                 v.failed.push_back(std::string(m.load ? "insmod " : "rmmod ") + m.name + " failed: " +
                                    kernel::errname_signed(m.ret));
-        for (const std::string& e : world->write_errors()) v.failed.push_back(e);
+        for (const std::string& e : world->step_errors()) v.failed.push_back(e);
     }
     judge_irqs(sc, k, v);
     judge_dmesg(sc, k, v);

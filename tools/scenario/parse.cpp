@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "kernel/drivers/base/base.hpp"
@@ -21,7 +23,8 @@ const std::vector<std::string> kExpectKeys = {"bugs", "dmesg", "irqs", "latency"
 const std::vector<std::string> kOps = {"compute", "delay", "sleep", "usleep", "lock", "lock_irq", "lock_irqsave",
                                        "lock_bh", "unlock", "unlock_irq", "unlock_irqrestore", "unlock_bh", "wait",
                                        "complete", "complete_all", "yield", "print", "write", "disable_irq",
-                                       "disable_irq_nosync", "enable_irq", "synchronize_irq", "repeat", "exit"};
+                                       "disable_irq_nosync", "enable_irq", "synchronize_irq", "tasklet_disable",
+                                       "tasklet_disable_nosync", "tasklet_enable", "tasklet_kill", "repeat", "exit"};
 
 struct Parser {
     const Reader& r;
@@ -88,6 +91,28 @@ struct Parser {
         r.fail(n, msg);
     }
 
+    // Platform device names as the driver core makes them: TYPE.N, numbered per type.
+    std::vector<std::string> device_names() const {
+        std::map<std::string, int> next;
+        std::vector<std::string> names;
+        for (const DeviceSpec& d : sc.devices) names.push_back(d.type + "." + std::to_string(next[d.type]++));
+        return names;
+    }
+
+    bool is_device(const std::string& name) const {
+        auto names = device_names();
+        return std::find(names.begin(), names.end(), name) != names.end();
+    }
+
+    std::string device_ref(const YAML::Node& n, const char* op) {
+        std::string name = r.str(n, op);
+        if (is_device(name)) return name;
+        std::string msg = std::string(op) + ": no device named '" + name + "'";
+        if (auto near = nearest(name, device_names())) msg += " (did you mean '" + *near + "'?)";
+        else msg += " (devices are named TYPE.N, like irqgen.0, numbered per type in file order)";
+        r.fail(n, msg);
+    }
+
     std::vector<Op> program(const YAML::Node& list, bool kthread, int depth = 0) {
         r.expect_seq(list, "program");
         std::vector<Op> ops;
@@ -133,8 +158,6 @@ struct Parser {
         } else if (name.rfind("lock", 0) == 0 || name.rfind("unlock", 0) == 0) {
             need_arg();
             if (!kthread) r.fail(item, "'" + name + "' takes a kernel lock: only kthreads do that");
-            const SyncObject& s = sync_ref(arg, name.c_str());
-            o.target = s.name;
             static const std::vector<std::pair<std::string, Op::Kind>> kinds = {
                 {"lock", Op::Kind::Lock},           {"lock_irq", Op::Kind::LockIrq},
                 {"lock_irqsave", Op::Kind::LockIrqsave}, {"lock_bh", Op::Kind::LockBh},
@@ -142,6 +165,14 @@ struct Parser {
                 {"unlock_irqrestore", Op::Kind::UnlockIrqrestore}, {"unlock_bh", Op::Kind::UnlockBh}};
             for (const auto& [n, k] : kinds)
                 if (n == name) o.kind = k;
+            if (arg.IsScalar() && !sc.find_sync(arg.Scalar()) && is_device(arg.Scalar())) {
+                // The spinlock the device's driver set up in its probe.
+                o.target = arg.Scalar();
+                o.on_device = true;
+                return o;
+            }
+            const SyncObject& s = sync_ref(arg, name.c_str());
+            o.target = s.name;
             bool plain = o.kind == Op::Kind::Lock || o.kind == Op::Kind::Unlock;
             if (s.type == SyncObject::Type::Completion) r.fail(arg, "'" + s.name + "' is a completion, not a lock");
             if (s.type == SyncObject::Type::Mutex && !plain)
@@ -165,6 +196,15 @@ struct Parser {
                      : name == "enable_irq"         ? Op::Kind::EnableIrq
                                                     : Op::Kind::SynchronizeIrq;
             o.count = static_cast<int>(r.integer(arg, name.c_str(), 0, 4095));
+        } else if (name.rfind("tasklet_", 0) == 0) {
+            need_arg();
+            if (!kthread) r.fail(item, "'" + name + "' is a kernel call: only kthreads make it");
+            o.kind = name == "tasklet_disable"          ? Op::Kind::TaskletDisable
+                     : name == "tasklet_disable_nosync" ? Op::Kind::TaskletDisableNosync
+                     : name == "tasklet_enable"         ? Op::Kind::TaskletEnable
+                                                        : Op::Kind::TaskletKill;
+            o.target = device_ref(arg, name.c_str());
+            o.on_device = true;
         } else if (name == "write") {
             need_arg();
             if (kthread) r.fail(item, "'write' is a process writing a file: use it in a process's program");

@@ -40,13 +40,18 @@ struct Op {
         DisableIrqNosync,  // disable_irq_nosync(count)
         EnableIrq,         // enable_irq(count)
         SynchronizeIrq,    // synchronize_irq(count)
+        TaskletDisable,        // tasklet_disable() of the tasklet `target`'s driver set up
+        TaskletDisableNosync,  // tasklet_disable_nosync()
+        TaskletEnable,         // tasklet_enable()
+        TaskletKill,           // tasklet_kill()
         Repeat,    // `body` `count` times (-1: forever)
         Exit,
     };
     Kind kind;
     sim::Time time = 0;
     sim::Time time2 = 0;
-    std::string target;  // a sync object, the text to print, the file to write
+    std::string target;  // a sync object, the text to print, the file to write, a device
+    bool on_device = false;  // `target` is a device: the object is what its driver's probe set up
     std::string text;    // what to write
     int count = 0;
     std::vector<Op> body;

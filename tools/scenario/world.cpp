@@ -153,6 +153,19 @@ void World::module_task(const ModuleSpec& m, bool load) {
 
 void* World::object(const std::string& name) const { return objects_.at(name).get(); }
 
+void* World::step_object(const TaskSpec& spec, const Op& op, bool tasklet) {
+    if (!op.on_device) return object(op.target);
+    void* o = k_.drivers().probe_object(op.target, tasklet ? kernel::ProbeObject::Tasklet : kernel::ProbeObject::Spinlock);
+    if (!o) {
+        struct platform_device* pdev = k_.drivers().find_platform_device(op.target);
+        step_errors_.push_back(spec.name + ": " + op.target +
+                               (pdev && pdev->dev.driver ? "'s driver set up no " + std::string(tasklet ? "tasklet" : "spinlock") +
+                                                               " in its probe"
+                                                         : " has no driver bound"));
+    }
+    return o;
+}
+
 void World::start(const TaskSpec& spec) {
     kernel::Task& t = k_.create_task(spec.kthread ? kernel::TaskKind::Kthread : kernel::TaskKind::User, spec.name);
     if (spec.kthread) t.ts.flags |= PF_KTHREAD;
@@ -216,27 +229,38 @@ void World::run_ops(const TaskSpec& spec, const std::vector<Op>& ops, bool& exit
                 break;
             case Op::Kind::Lock:
             case Op::Kind::Unlock: {
-                void* obj = object(op.target);
-                bool is_mutex = sc_.find_sync(op.target)->type == SyncObject::Type::Mutex;
+                void* obj = step_object(spec, op, false);
+                if (!obj) break;
+                bool is_mutex = !op.on_device && sc_.find_sync(op.target)->type == SyncObject::Type::Mutex;
                 if (op.kind == Op::Kind::Lock)
                     is_mutex ? mutex_lock(static_cast<struct mutex*>(obj)) : spin_lock(static_cast<spinlock_t*>(obj));
                 else
                     is_mutex ? mutex_unlock(static_cast<struct mutex*>(obj)) : spin_unlock(static_cast<spinlock_t*>(obj));
                 break;
             }
-            case Op::Kind::LockIrq: spin_lock_irq(static_cast<spinlock_t*>(object(op.target))); break;
-            case Op::Kind::UnlockIrq: spin_unlock_irq(static_cast<spinlock_t*>(object(op.target))); break;
-            case Op::Kind::LockBh: spin_lock_bh(static_cast<spinlock_t*>(object(op.target))); break;
-            case Op::Kind::UnlockBh: spin_unlock_bh(static_cast<spinlock_t*>(object(op.target))); break;
+            case Op::Kind::LockIrq:
+            case Op::Kind::UnlockIrq:
+            case Op::Kind::LockBh:
+            case Op::Kind::UnlockBh: {
+                auto* l = static_cast<spinlock_t*>(step_object(spec, op, false));
+                if (!l) break;
+                if (op.kind == Op::Kind::LockIrq) spin_lock_irq(l);
+                if (op.kind == Op::Kind::UnlockIrq) spin_unlock_irq(l);
+                if (op.kind == Op::Kind::LockBh) spin_lock_bh(l);
+                if (op.kind == Op::Kind::UnlockBh) spin_unlock_bh(l);
+                break;
+            }
             case Op::Kind::LockIrqsave: {
-                auto* l = static_cast<spinlock_t*>(object(op.target));
+                auto* l = static_cast<spinlock_t*>(step_object(spec, op, false));
+                if (!l) break;
                 unsigned long flags;
                 spin_lock_irqsave(l, flags);
                 irq_flags_[l] = flags;
                 break;
             }
             case Op::Kind::UnlockIrqrestore: {
-                auto* l = static_cast<spinlock_t*>(object(op.target));
+                auto* l = static_cast<spinlock_t*>(step_object(spec, op, false));
+                if (!l) break;
                 spin_unlock_irqrestore(l, irq_flags_[l]);
                 break;
             }
@@ -252,11 +276,23 @@ void World::run_ops(const TaskSpec& spec, const std::vector<Op>& ops, bool& exit
             case Op::Kind::DisableIrqNosync: disable_irq_nosync(static_cast<unsigned>(op.count)); break;
             case Op::Kind::EnableIrq: enable_irq(static_cast<unsigned>(op.count)); break;
             case Op::Kind::SynchronizeIrq: synchronize_irq(static_cast<unsigned>(op.count)); break;
+            case Op::Kind::TaskletDisable:
+            case Op::Kind::TaskletDisableNosync:
+            case Op::Kind::TaskletEnable:
+            case Op::Kind::TaskletKill: {
+                auto* t = static_cast<struct tasklet_struct*>(step_object(spec, op, true));
+                if (!t) break;
+                if (op.kind == Op::Kind::TaskletDisable) tasklet_disable(t);
+                if (op.kind == Op::Kind::TaskletDisableNosync) tasklet_disable_nosync(t);
+                if (op.kind == Op::Kind::TaskletEnable) tasklet_enable(t);
+                if (op.kind == Op::Kind::TaskletKill) tasklet_kill(t);
+                break;
+            }
             case Op::Kind::Write: {
                 // write(2) to a /proc file; a failure is what echo would print on stderr.
                 kernel::spend(kernel::Cost::syscall);
                 long r = kernel::procfs::write(k_, op.target, op.text);
-                if (r < 0) write_errors_.push_back(spec.name + ": write " + op.target + ": error " + std::to_string(r));
+                if (r < 0) step_errors_.push_back(spec.name + ": write " + op.target + ": error " + std::to_string(r));
                 break;
             }
             case Op::Kind::Repeat:

@@ -43,8 +43,9 @@ public:
         int ret;
     };
     const std::vector<ModuleResult>& module_log() const { return module_log_; }
-    // Writes a process made that failed ("echo: write error" in a shell).
-    const std::vector<std::string>& write_errors() const { return write_errors_; }
+    // Steps that failed: a process's write ("echo: write error" in a shell), a kthread's
+    // step on a device object its driver did not set up.
+    const std::vector<std::string>& step_errors() const { return step_errors_; }
 
 private:
     struct Starter;
@@ -55,6 +56,9 @@ private:
     void module_task(const ModuleSpec& m, bool load);
     int run_program(const TaskSpec& spec);
     void run_ops(const TaskSpec& spec, const std::vector<Op>& ops, bool& exited);
+    // The step's object: a sync object, or the spinlock or tasklet its device's driver set
+    // up (nullptr, noted as a failed step, when there is none).
+    void* step_object(const TaskSpec& spec, const Op& op, bool tasklet);
 
     kernel::Kernel& k_;
     const Scenario& sc_;
@@ -65,7 +69,7 @@ private:
     std::vector<std::unique_ptr<dev::Device>> devices_;
     std::vector<std::unique_ptr<kernel::MsiSource>> msi_;
     std::vector<ModuleResult> module_log_;
-    std::vector<std::string> write_errors_;
+    std::vector<std::string> step_errors_;
     std::map<const void*, unsigned long> irq_flags_;  // what each irqsave lock saved
 };
 

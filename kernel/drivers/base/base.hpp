@@ -41,10 +41,16 @@ struct Devres {
 };
 
 // What struct device's __irqlab points at.
+// What a driver's probe initialized that a scenario may name by the device (irqlab's own:
+// Linux has no such list). A kthread step like "tasklet_disable: irqgen.0" reaches the
+// tasklet irqgen.0's driver set up, as the driver's own code would.
+enum class ProbeObject { Tasklet, Spinlock };
+
 struct DeviceRecord {
     std::string name;  // dev_name(): "irqgen.0"
     Properties props;
     std::vector<Devres> devres;
+    std::vector<std::pair<ProbeObject, void*>> objects;  // in the order probe made them
 };
 
 class DriverCore {
@@ -65,6 +71,14 @@ public:
     int register_driver(struct platform_driver* drv, struct module* owner);
     void unregister_driver(struct platform_driver* drv);
     const std::vector<struct platform_driver*>& drivers() const { return drivers_; }
+
+    // --- what probe set up ---
+    // Called by tasklet_init()/tasklet_setup() and spin_lock_init(): noted under the device
+    // being probed, if any. Forgotten when the driver unbinds.
+    void note_probe_object(ProbeObject kind, void* object);
+    // The first object of `kind` the driver of `dev_name` set up; nullptr if none (no
+    // such device, no driver bound, or it set up none).
+    void* probe_object(std::string_view dev_name, ProbeObject kind) const;
 
     // --- managed resources ---
     void devres_add(struct device* dev, Devres d);
@@ -88,6 +102,7 @@ private:
     bool match(const struct platform_driver* drv, struct platform_device* pdev) const;
     void probe(struct platform_driver* drv, struct platform_device* pdev);
     void unbind(struct platform_device* pdev);
+    struct device* probing_ = nullptr;  // the device whose probe() runs now
 
     Kernel& k_;
     std::vector<std::unique_ptr<struct platform_device>> pdevs_;

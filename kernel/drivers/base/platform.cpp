@@ -6,6 +6,7 @@
 #include <linux/platform_device.h>
 
 #include <cstring>
+#include <utility>
 
 #include "kernel/drivers/base/base.hpp"
 #include "kernel/kallsyms.hpp"
@@ -69,8 +70,11 @@ bool DriverCore::match(const struct platform_driver* drv, struct platform_device
 void DriverCore::probe(struct platform_driver* drv, struct platform_device* pdev) {
     struct device* dev = &pdev->dev;
     dev->driver = &drv->driver;
+    struct device* outer = std::exchange(probing_, dev);
     int ret = drv->probe ? drv->probe(pdev) : 0;
+    probing_ = outer;
     if (ret == 0) return;
+    record(dev).objects.clear();
     if (ret != -EPROBE_DEFER && ret != -ENODEV && ret != -ENXIO)
         dev_err(dev, "probe with driver %s failed with error %d\n", drv->driver.name, ret);
     devres_release_all(dev);
@@ -87,8 +91,21 @@ void DriverCore::unbind(struct platform_device* pdev) {
     else if (drv->remove_new)
         drv->remove_new(pdev);
     devres_release_all(dev);
+    record(dev).objects.clear();
     dev->driver = nullptr;
     dev_set_drvdata(dev, nullptr);
+}
+
+void DriverCore::note_probe_object(ProbeObject kind, void* object) {
+    if (probing_) record(probing_).objects.emplace_back(kind, object);
+}
+
+void* DriverCore::probe_object(std::string_view dev_name, ProbeObject kind) const {
+    struct platform_device* pdev = find_platform_device(dev_name);
+    if (!pdev || !pdev->dev.driver) return nullptr;
+    for (const auto& [k, object] : record(&pdev->dev).objects)
+        if (k == kind) return object;
+    return nullptr;
 }
 
 int DriverCore::register_driver(struct platform_driver* drv, struct module* owner) {

@@ -16,6 +16,9 @@
 
 __IRQLAB_EXTERN_C_BEGIN
 void __raw_spin_lock_init(raw_spinlock_t *lock, const char *name, struct lock_class_key *key);
+/* irqlab: __raw_spin_lock_init() for a spinlock_t, which also notes a lock a driver's probe
+ * sets up so that a scenario can name it by the device (Linux calls the former directly). */
+void __irqlab_spin_lock_init(spinlock_t *lock, const char *name, struct lock_class_key *key);
 void _raw_spin_lock(raw_spinlock_t *lock);
 void _raw_spin_lock_bh(raw_spinlock_t *lock);
 void _raw_spin_lock_irq(raw_spinlock_t *lock);
@@ -45,7 +48,7 @@ __IRQLAB_EXTERN_C_END
 
 #define spin_lock_init(_lock) do {                                        \
 	static struct lock_class_key __key;                               \
-	__raw_spin_lock_init(&(_lock)->rlock, #_lock, &__key);            \
+	__irqlab_spin_lock_init((_lock), #_lock, &__key);                 \
 } while (0)
 
 static inline void spin_lock(spinlock_t *lock) { _raw_spin_lock(&lock->rlock); }
