@@ -3,10 +3,15 @@
 #include <linux/delay.h>
 #include <linux/interrupt.h>
 #include <linux/kernel.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
 #include <linux/spinlock.h>
 
 #include "irq_source.hpp"
 #include "kernel/panic.hpp"
+
+#include <functional>
 
 using namespace irqlab;
 using namespace irqlab::sim::literals;
@@ -80,4 +85,55 @@ TEST_CASE("schedule() in a softirq prints the softirq's preempt_count") {
     m.run_until(50_ms);
     (void)mp;
     CHECK(m.dmesg().find("BUG: scheduling while atomic: swapper/0/0/0x00000102") != std::string::npos);
+}
+
+namespace {
+// What a tasklet calls that may sleep; one at a time (the tasklet only knows a global).
+std::function<void()> g_blocking_call;
+void blocking_tasklet(struct tasklet_struct*) { g_blocking_call(); }
+}  // namespace
+
+TEST_CASE("each blocking call made from a tasklet is reported with the context stack, and the run goes on") {
+    // might_sleep() (___might_sleep) in mutex_lock, kmalloc(GFP_KERNEL), wait_event,
+    // synchronize_irq (kernel/irq/manage.c __synchronize_irq's wait_event); msleep has none
+    // in 6.12, so its report is __schedule_bug's "scheduling while atomic".
+    struct Case {
+        const char* call;
+        std::function<void()> body;
+        const char* report;
+    };
+    static DEFINE_MUTEX(mutex);
+    static DECLARE_WAIT_QUEUE_HEAD(never);
+    const Case cases[] = {
+        {"msleep", [] { msleep(1); }, "BUG: scheduling while atomic: driver/"},
+        {"mutex_lock", [] { mutex_lock(&mutex); mutex_unlock(&mutex); },
+         "BUG: sleeping function called from invalid context at kernel/locking/mutex.c:"},
+        {"kmalloc", [] { kfree(kmalloc(64, GFP_KERNEL)); },
+         "BUG: sleeping function called from invalid context at include/linux/sched/mm.h:"},
+        {"wait_event", [] { wait_event_timeout(never, false, 1); },
+         "BUG: sleeping function called from invalid context at "},
+        {"synchronize_irq", [] { synchronize_irq(1); },
+         "BUG: sleeping function called from invalid context at kernel/irq/manage.c:119"},
+    };
+    for (const Case& c : cases) {
+        CAPTURE(c.call);
+        test::Machine m;
+        g_blocking_call = c.body;
+        struct tasklet_struct t;
+        tasklet_setup(&t, blocking_tasklet);
+        bool after = false;
+        m.kthread("driver", [&] {
+            local_bh_disable();
+            tasklet_schedule(&t);
+            local_bh_enable();  // the tasklet runs here, in softirq context on this task
+            after = true;
+            return 0;
+        });
+        m.run_until(20_ms);
+        std::string d = m.dmesg();
+        CHECK(d.find(c.report) != std::string::npos);
+        CHECK(d.find(" blocking_tasklet\n") != std::string::npos);
+        CHECK(d.find(" tasklet_action") != std::string::npos);
+        CHECK(after);
+    }
 }
