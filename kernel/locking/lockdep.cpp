@@ -105,7 +105,7 @@ std::vector<const char*> callers(const Task& t, const std::array<const char*, N>
 // The acquire_ip: the innermost function on the stack below the locking function `fn`.
 const char* acquire_ip_of(const Task& t, const char* fn) {
     auto it = t.frames.rbegin();
-    if (it != t.frames.rend() && fn && (it->fn == fn || std::strcmp(it->fn, fn) == 0)) ++it;
+    if (it != t.frames.rend() && fn && (it->fn == fn || (it->fn[0] == fn[0] && std::strcmp(it->fn, fn) == 0))) ++it;
     return it != t.frames.rend() ? it->fn : nullptr;
 }
 
@@ -120,8 +120,14 @@ const char* held_acquire_ip(Kernel& k, const Task& t, const void* lock) {
 // like an older one prints as "name#2" (count_matching_names()).
 LockClass& register_lock_class(Kernel& k, struct lockdep_map* map, int wait_type) {
     const void* key = map->key ? static_cast<const void*>(map->key) : static_cast<const void*>(map);
-    auto& classes = k.locking().lockdep.classes;
-    if (auto it = classes.find(key); it != classes.end()) return it->second;
+    Lockdep& ld = k.locking().lockdep;
+    auto& cached = ld.class_cache[(reinterpret_cast<std::uintptr_t>(key) >> 4) % ld.class_cache.size()];
+    if (cached.first == key) return *cached.second;
+    auto& classes = ld.classes;
+    if (auto it = classes.find(key); it != classes.end()) {
+        cached = {key, &it->second};
+        return it->second;
+    }
     LockClass c;
     c.name = map->name ? map->name : k.symbols().name_of(key);
     c.wait_type = wait_type;
@@ -281,6 +287,21 @@ bool mark_lock(Kernel& k, Task& curr, const Hlock& self, LockClass& c, int new_b
     return true;
 }
 
+// The usage bits mark_usage() would give the class; when it has them all, there is
+// nothing new to record or check (mark_lock() returns at once for a bit already set).
+unsigned usage_bits(bool trylock, const IrqState& s) {
+    unsigned bits = 1u << LOCK_USED;
+    if (!trylock) {
+        if (s.hardirq_context()) bits |= 1u << LOCK_USED_IN_HARDIRQ;
+        if (s.softirq_context()) bits |= 1u << LOCK_USED_IN_SOFTIRQ;
+    }
+    if (s.hardirqs_enabled) {
+        bits |= 1u << LOCK_ENABLED_HARDIRQ;
+        if (s.softirqs_enabled()) bits |= 1u << LOCK_ENABLED_SOFTIRQ;
+    }
+    return bits;
+}
+
 // mark_usage(): what this acquisition says about the class. A trylock cannot deadlock
 // against an interrupt, so it is never marked as used in one.
 bool mark_usage(Kernel& k, Task& curr, const Hlock& self, LockClass& c, bool trylock, const IrqState& s,
@@ -334,9 +355,12 @@ void lockdep_acquire(Kernel& k, struct lockdep_map* map, const void* lock, const
     // lists only those taken before it. NMIs are not tracked.
     if (k.locking().debug_locks && !(k.this_cpu().preempt_count & NMI_MASK)) {
         LockClass& c = register_lock_class(k, map, how.wait_type);
-        Entry from{{"lock_acquire", how.fn},
-                   {"print_usage_bug", "mark_lock", "__lock_acquire", "lock_acquire", how.fn}};
-        mark_usage(k, *t, {map, ip}, c, how.trylock, irq_state(k), from);
+        IrqState s = irq_state(k);
+        if (unsigned bits = usage_bits(how.trylock, s); (c.usage_mask & bits) != bits) {
+            Entry from{{"lock_acquire", how.fn},
+                       {"print_usage_bug", "mark_lock", "__lock_acquire", "lock_acquire", how.fn}};
+            mark_usage(k, *t, {map, ip}, c, how.trylock, s, from);
+        }
     }
     t->held_locks.push_back({map, lock});
     k.locking().lockdep.acquired.push_back({t, lock, ip});
