@@ -29,8 +29,13 @@ void Symbols::name(const void* addr, const char* n, const char* module) {
 }
 
 const char* Symbols::name_of(const void* addr) {
+    auto& recent = recent_[pointer_slot(addr, recent_.size())];
+    if (recent.first == addr && addr) return recent.second;
     auto it = syms_.find(addr);
-    if (it != syms_.end()) return it->second.name;
+    if (it != syms_.end()) {
+        recent = {addr, it->second.name};
+        return it->second.name;
+    }
     char buf[32];
     std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(fake_address(addr)));
     return intern(buf);

@@ -8,12 +8,14 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 #include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 namespace irqlab::kernel {
 
@@ -47,6 +49,14 @@ private:
     std::unordered_map<const void*, Sym> syms_;            // looked up only, never iterated
     std::unordered_map<const void*, std::uint64_t> seen_;  // first-seen ids for non-heap objects
     std::set<std::string, std::less<>> strings_;
+    // Names looked up last (known ones only: they never change), by address: handlers and
+    // bottom halves are named on every run for the context stack.
+    std::array<std::pair<const void*, const char*>, 64> recent_{};
 };
+
+// A small hash of a pointer for direct-mapped caches of `size` (a power of two) slots.
+inline std::size_t pointer_slot(const void* p, std::size_t size) {
+    return static_cast<std::size_t>((reinterpret_cast<std::uintptr_t>(p) * 0x9E3779B97F4A7C15ULL) >> 40) & (size - 1);
+}
 
 }  // namespace irqlab::kernel

@@ -121,7 +121,7 @@ const char* held_acquire_ip(Kernel& k, const Task& t, const void* lock) {
 LockClass& register_lock_class(Kernel& k, struct lockdep_map* map, int wait_type) {
     const void* key = map->key ? static_cast<const void*>(map->key) : static_cast<const void*>(map);
     Lockdep& ld = k.locking().lockdep;
-    auto& cached = ld.class_cache[(reinterpret_cast<std::uintptr_t>(key) >> 4) % ld.class_cache.size()];
+    auto& cached = ld.class_cache[pointer_slot(key, ld.class_cache.size())];
     if (cached.first == key) return *cached.second;
     auto& classes = ld.classes;
     if (auto it = classes.find(key); it != classes.end()) {

@@ -117,7 +117,7 @@ void Cpu::MessageEvent::process() {
     sim::Time now = cpu_.kernel.now();
     while (!cpu_.messages_.empty() && cpu_.messages_.front().at <= now) {
         Message m = cpu_.messages_.front();
-        cpu_.messages_.pop_front();
+        cpu_.messages_.erase(cpu_.messages_.begin());
         cpu_.lapic.accept_message(m.vector, m.level, m.cause);
     }
     if (!cpu_.messages_.empty()) cpu_.kernel.engine.schedule(*this, cpu_.messages_.front().at);

@@ -159,7 +159,7 @@ private:
         bool level;
         std::uint64_t cause;
     };
-    std::deque<Message> messages_;  // in arrival order
+    std::vector<Message> messages_;  // in arrival order; a handful at most, kept allocated
 };
 
 }  // namespace irqlab::kernel
