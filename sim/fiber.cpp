@@ -109,9 +109,11 @@ void on_segv(int sig, siginfo_t* info, void* uctx) {
 }
 
 void install_overflow_handler() {
-    static bool installed = false;
-    if (installed) return;
-    installed = true;
+    // Installed again whenever someone else took SIGSEGV over since (a test framework
+    // installs its own handler for each test), which is then the one chained to.
+    struct sigaction current{};
+    sigaction(SIGSEGV, nullptr, &current);
+    if ((current.sa_flags & SA_SIGINFO) && current.sa_sigaction == on_segv) return;
     // The handler runs on its own stack: the faulting one has no room left.
     static constexpr std::size_t kAltStack = 64 * 1024;
     static void* alt = std::malloc(kAltStack);

@@ -49,3 +49,59 @@ TEST_CASE("a stopped engine reports Stopped") {
     CHECK(s.run_until(100) == Simulator::Status::Stopped);
     CHECK(s.now() == 10);
 }
+
+namespace {
+// A fiber that logs, then waits `period` with Simulator::await(), `rounds` times: what a
+// CPU's task does when it spends time and something else is due first.
+struct Waiter {
+    class Resume final : public Event {
+    public:
+        explicit Resume(Waiter& w) : Event("resume", Priority::Cpu), w_(w) {}
+        void process() override { Fiber::switch_to(*handoff()); }
+        Fiber* handoff() override { return w_.fiber.get(); }
+
+    private:
+        Waiter& w_;
+    };
+
+    Waiter(Simulator& s, std::string n, Time period, int rounds, std::vector<std::string>& log)
+        : sim(s), name(std::move(n)), resume(*this) {
+        fiber = std::make_unique<Fiber>(name, Fiber::default_stack_size(), [this, period, rounds, &log]() -> Fiber* {
+            for (int i = 0; i < rounds; ++i) {
+                log.push_back(name + "@" + std::to_string(sim.now()));
+                sim.engine().schedule(resume, sim.now() + period);
+                sim.await();
+            }
+            log.push_back(name + " done@" + std::to_string(sim.now()));
+            return &sim.loop_fiber();
+        });
+        sim.engine().schedule(resume, 0);
+    }
+    Simulator& sim;
+    std::string name;
+    std::unique_ptr<Fiber> fiber;
+    Resume resume;
+};
+}  // namespace
+
+TEST_CASE("a waiting fiber runs the loop itself: events keep the loop's order, and a stop hands back to the loop") {
+    // Simulator::await(): plain events in place, a direct switch to the next fiber to resume.
+    std::vector<std::string> log;
+    Simulator s(1);
+    auto device = [&] { log.push_back("device@" + std::to_string(s.now())); };
+    EventFunction<decltype(device)> d1("d1", Priority::Device, device), d2("d2", Priority::Device, device);
+    s.engine().schedule(d1, 30);  // same time as b's resume: a device event goes first
+    s.engine().schedule(d2, 45);
+    {
+        Waiter a(s, "a", 20, 3, log), b(s, "b", 15, 3, log);
+        CHECK(s.run_until(40) == Simulator::Status::Reached);  // a stop handled on a waiter's fiber
+        CHECK(s.now() == 40);
+        CHECK(log == std::vector<std::string>{"a@0", "b@0", "b@15", "a@20", "device@30", "b@30", "a@40"});
+        CHECK(s.run_until(100) == Simulator::Status::Reached);
+        CHECK(log == std::vector<std::string>{"a@0", "b@0", "b@15", "a@20", "device@30", "b@30", "a@40",
+                                              "device@45", "b done@45", "a done@60"});
+        CHECK(a.fiber->finished());
+        CHECK(b.fiber->finished());
+        CHECK(s.engine().events_processed() == 12);  // 8 resumes, 2 device events, 2 stops
+    }
+}
