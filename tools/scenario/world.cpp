@@ -8,6 +8,8 @@
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 
+#include <algorithm>
+
 #include "devices/bus/bus.hpp"
 #include "devices/device.hpp"
 #include "kernel/drivers/base/base.hpp"
@@ -158,10 +160,11 @@ void* World::step_object(const TaskSpec& spec, const Op& op, bool tasklet) {
     void* o = k_.drivers().probe_object(op.target, tasklet ? kernel::ProbeObject::Tasklet : kernel::ProbeObject::Spinlock);
     if (!o) {
         struct platform_device* pdev = k_.drivers().find_platform_device(op.target);
-        step_errors_.push_back(spec.name + ": " + op.target +
-                               (pdev && pdev->dev.driver ? "'s driver set up no " + std::string(tasklet ? "tasklet" : "spinlock") +
-                                                               " in its probe"
-                                                         : " has no driver bound"));
+        std::string why = spec.name + ": " + op.target +
+                          (pdev && pdev->dev.driver
+                               ? "'s driver set up no " + std::string(tasklet ? "tasklet" : "spinlock") + " in its probe"
+                               : " has no driver bound");
+        if (std::find(step_errors_.begin(), step_errors_.end(), why) == step_errors_.end()) step_errors_.push_back(why);
     }
     return o;
 }
