@@ -160,6 +160,7 @@ void spawn_ksoftirqd(Kernel& k) {
 
 void softirq_init(Kernel& k) {
     k.softirqs().open(TIMER_SOFTIRQ, run_timer_softirq, "run_timer_softirq");
+    k.timers().hrtimer_init_softirq(k);
     tasklet_init_softirqs(k);
 }
 

@@ -6,15 +6,18 @@
 
 #include <cstdint>
 #include <map>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
 struct timer_list;
+struct hrtimer;
 
 namespace irqlab::kernel {
 
 class Kernel;
 class Cpu;
+struct HrTimer;
 
 class Timers {
 public:
@@ -38,6 +41,15 @@ public:
     // The pending timers whose struct lies in [lo, hi) (debugobjects' check of a free).
     std::vector<timer_list*> pending_in(std::uintptr_t lo, std::uintptr_t hi) const;
 
+    // --- the driver-facing hrtimers (hrtimer_api.cpp) ---
+    // Opens HRTIMER_SOFTIRQ.
+    void hrtimer_init_softirq(Kernel& k);
+    // The kernel's queue entry for a driver's hrtimer, made at hrtimer_init() (map nodes
+    // never move; kept until the kernel goes).
+    HrTimer& hrtimer_of(struct hrtimer* t);
+    // Soft timers found due by `cpu`'s timer interrupt, for its HRTIMER_SOFTIRQ.
+    std::vector<struct hrtimer*>& hrtimer_soft_due(int cpu) { return hr_soft_due_[static_cast<std::size_t>(cpu)]; }
+
     // calc_wheel_index(): the bucket's expiry, and (in `idx`) its index in the wheel.
     static unsigned long bucket_expiry(unsigned long expires, unsigned long clk, unsigned hz, unsigned* idx = nullptr);
 
@@ -47,6 +59,11 @@ private:
     std::vector<std::map<Key, timer_list*>> wheels_;
     std::vector<const timer_list*> running_;
     std::uint64_t seq_ = 0;
+    std::unordered_map<const struct hrtimer*, HrTimer> hrtimers_;
+    std::vector<std::vector<struct hrtimer*>> hr_soft_due_;
 };
+
+// decode_hrtimer_mode() of the hrtimer_start trace event.
+const char* hrtimer_mode_name(std::int64_t mode);
 
 }  // namespace irqlab::kernel

@@ -33,6 +33,10 @@ const char* name(Ev kind) {
         case Ev::timer_expire_entry: return "timer_expire_entry";
         case Ev::timer_expire_exit: return "timer_expire_exit";
         case Ev::timer_cancel: return "timer_cancel";
+        case Ev::hrtimer_start: return "hrtimer_start";
+        case Ev::hrtimer_expire_entry: return "hrtimer_expire_entry";
+        case Ev::hrtimer_expire_exit: return "hrtimer_expire_exit";
+        case Ev::hrtimer_cancel: return "hrtimer_cancel";
         case Ev::irqlab_line: return "irqlab_line";
         case Ev::irqlab_ioapic_send: return "irqlab_ioapic_send";
         case Ev::irqlab_lapic_irr: return "irqlab_lapic_irr";

@@ -53,6 +53,14 @@ enum class Ev : std::uint16_t {
     timer_expire_entry,
     timer_expire_exit,
     timer_cancel,
+    // ptr hrtimer; str[0] function; arg[0] expires, arg[1] softexpires (ns), arg[2] mode,
+    // arg[3] was_armed
+    hrtimer_start,
+    // ptr hrtimer; str[0] function; arg[0] now (ns)
+    hrtimer_expire_entry,
+    // ptr hrtimer
+    hrtimer_expire_exit,
+    hrtimer_cancel,
     // --- irqlab's own records (no Linux tracepoint) ---
     // str[0] source (device), str[1] line name; arg[0] level (0/1) or 2 for an edge pulse
     irqlab_line,

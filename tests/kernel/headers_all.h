@@ -13,6 +13,7 @@
 #include <linux/err.h>
 #include <linux/errno.h>
 #include <linux/gfp.h>
+#include <linux/hrtimer.h>
 #include <linux/hardirq.h>
 #include <linux/init.h>
 #include <linux/interrupt.h>

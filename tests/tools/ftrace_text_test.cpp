@@ -1,11 +1,16 @@
 #include <catch2/catch.hpp>
 
+#include <linux/hrtimer.h>
+
+#include <sstream>
+
 #include "kernel/trace/events.hpp"
 #include "machine.hpp"
 #include "tools/output/ftrace_text.hpp"
 
 using namespace irqlab;
 using irqlab::kernel::trace::Ev;
+using namespace irqlab::sim::literals;
 
 namespace {
 sim::TraceRecord rec(Ev kind, sim::Time t, int cpu, int pid, const char* comm, std::uint32_t pc, std::uint8_t flags) {
@@ -56,4 +61,33 @@ TEST_CASE("sched_switch prints the state letters and R+ for a preempted task") {
           std::string::npos);
     r.arg[2] = 0x2;
     CHECK(output::FtraceText::line(r, m.k).find("prev_state=D ==>") != std::string::npos);
+}
+
+namespace {
+enum hrtimer_restart traced_hrtimer_fn(struct hrtimer*) { return HRTIMER_NORESTART; }
+}  // namespace
+
+TEST_CASE("the hrtimer trace events print as Linux's (include/trace/events/timer.h)") {
+    test::Machine m;
+    std::ostringstream out;
+    output::FtraceText text(out, m.k, false);
+    m.sim.trace().subscribe(&text);
+    struct hrtimer t;
+    m.kthread("arm", [&] {
+        hrtimer_setup(&t, traced_hrtimer_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL_SOFT);
+        hrtimer_start(&t, us_to_ktime(100), HRTIMER_MODE_REL_SOFT);
+        hrtimer_start(&t, us_to_ktime(200), HRTIMER_MODE_REL_SOFT);  // re-armed: was_armed=1
+        return 0;
+    });
+    m.run_until(1_ms);
+    m.sim.trace().unsubscribe(&text);
+    std::string s = out.str();
+    CHECK(s.find(": hrtimer_start: hrtimer=") != std::string::npos);
+    CHECK(s.find(" function=traced_hrtimer_fn expires=") != std::string::npos);
+    CHECK(s.find(" mode=REL|SOFT was_armed=0\n") != std::string::npos);
+    CHECK(s.find(" mode=REL|SOFT was_armed=1\n") != std::string::npos);
+    CHECK(s.find(": hrtimer_expire_entry: hrtimer=") != std::string::npos);
+    CHECK(s.find(" function=traced_hrtimer_fn now=") != std::string::npos);
+    CHECK(s.find(": hrtimer_expire_exit: hrtimer=") != std::string::npos);
+    CHECK(s.find("softirq_entry: vec=8 [action=HRTIMER]") != std::string::npos);
 }

@@ -9,6 +9,7 @@
 
 #include "kernel/kallsyms.hpp"
 #include "kernel/kernel.hpp"
+#include "kernel/time/timer.hpp"
 #include "kernel/trace/events.hpp"
 
 namespace irqlab::output {
@@ -142,6 +143,17 @@ void FtraceText::format(Buffer& out, const sim::TraceRecord& r, kernel::Kernel& 
         case Ev::timer_expire_exit:
         case Ev::timer_cancel:
             fmt::format_to(it, FMT_COMPILE("timer={}"), p(r.ptr));
+            break;
+        case Ev::hrtimer_start:
+            fmt::format_to(it, FMT_COMPILE("hrtimer={} function={} expires={} softexpires={} mode={} was_armed={}"),
+                           p(r.ptr), str(r.str[0]), r.arg[0], r.arg[1], kernel::hrtimer_mode_name(r.arg[2]), r.arg[3]);
+            break;
+        case Ev::hrtimer_expire_entry:
+            fmt::format_to(it, FMT_COMPILE("hrtimer={} function={} now={}"), p(r.ptr), str(r.str[0]), r.arg[0]);
+            break;
+        case Ev::hrtimer_expire_exit:
+        case Ev::hrtimer_cancel:
+            fmt::format_to(it, FMT_COMPILE("hrtimer={}"), p(r.ptr));
             break;
         case Ev::irqlab_line:
             fmt::format_to(it, FMT_COMPILE("dev={} line={} {}"), str(r.str[0]), str(r.str[1]),
