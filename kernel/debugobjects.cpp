@@ -9,6 +9,7 @@
 
 #include "kernel/kallsyms.hpp"
 #include "kernel/kernel.hpp"
+#include "kernel/mm/slab.hpp"
 #include "kernel/panic.hpp"
 #include "kernel/printk/printk.hpp"
 #include "kernel/sched/task.hpp"
@@ -44,6 +45,10 @@ void collect_work(struct list_head* head, std::uintptr_t lo, std::uintptr_t hi, 
 }
 
 }  // namespace
+
+void debug_object_init(const void* obj) {
+    if (Kernel* k = Kernel::get_if()) k->memory().note_debug_object(obj);
+}
 
 void debug_check_no_obj_freed(Kernel& k, const void* addr, std::size_t size) {
     auto lo = reinterpret_cast<std::uintptr_t>(addr);

@@ -128,8 +128,10 @@ void tasklet_hi_action() {
     tasklet_action_common(true);
 }
 
-// A tasklet set up in a driver's probe, for the scenario to name by the device.
+// A tasklet set up: checked when its memory is freed, and, in a driver's probe, noted for
+// the scenario to name by the device.
 void note_probe_tasklet(struct tasklet_struct* t) {
+    debug_object_init(t);
     if (Kernel* k = Kernel::get_if()) k->drivers().note_probe_object(ProbeObject::Tasklet, t);
 }
 

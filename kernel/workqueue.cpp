@@ -13,6 +13,7 @@
 #include <cstdio>
 
 #include "kernel/kallsyms.hpp"
+#include "kernel/debugobjects.hpp"
 #include "kernel/kernel.hpp"
 #include "kernel/locking/lockdep.hpp"
 #include "kernel/panic.hpp"
@@ -585,6 +586,10 @@ void Workqueues::softirq_action(bool highpri) {
 using irqlab::kernel::Kernel;
 
 extern "C" {
+
+void __init_work(struct work_struct* work, int onstack) {
+    if (!onstack) irqlab::kernel::debug_object_init(work);
+}
 
 struct workqueue_struct* system_wq;
 struct workqueue_struct* system_percpu_wq;

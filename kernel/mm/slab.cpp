@@ -56,6 +56,10 @@ const Block* Memory::block_of(const void* p) const {
     return nullptr;
 }
 
+void Memory::note_debug_object(const void* p) {
+    if (const Block* b = block_of(p)) const_cast<Block*>(b)->debug_objects = true;  // our own map's value
+}
+
 std::size_t Memory::size_of(const void* p) const {
     const Block* b = block_of(p);
     return b ? b->size : 0;
@@ -108,7 +112,7 @@ void kfree(const void* objp) {
     Kernel& k = Kernel::get();
     irqlab::kernel::FrameScope frame_("kfree");
     // Only a real free is checked: an invalid one (not a block's start) is reported below.
-    if (const irqlab::kernel::Block* b = k.memory().block_of(objp); b && b->start == objp)
+    if (const irqlab::kernel::Block* b = k.memory().block_of(objp); b && b->start == objp && b->debug_objects)
         irqlab::kernel::debug_check_no_obj_freed(k, objp, b->size);
     if (!k.memory().free(objp)) irqlab::kernel::invalid_free_report(k, objp);
 }

@@ -16,6 +16,9 @@ struct Block {
     void* start = nullptr;
     std::size_t size = 0;
     std::uint64_t id = 0;  // allocation order, from 1
+    // A work item, timer or tasklet was initialized inside it (debug_object_init()), so a
+    // free must look for pending ones; the other blocks (buffers, packets) skip that.
+    bool debug_objects = false;
 };
 
 class Memory {
@@ -33,6 +36,8 @@ public:
     // still uses it reads poison instead of crashing the simulator.
     bool free(const void* p);
     const Block* block_of(const void* p) const;
+    // debug_object_init() of an object at `p`: marks its block, if it lies in one.
+    void note_debug_object(const void* p);
     std::size_t size_of(const void* p) const;
 
     std::uint64_t allocations() const { return next_id_ - 1; }

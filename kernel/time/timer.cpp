@@ -5,6 +5,7 @@
 #include <linux/timer.h>
 
 #include "kernel/kallsyms.hpp"
+#include "kernel/debugobjects.hpp"
 #include "kernel/kernel.hpp"
 #include "kernel/sched/spend.hpp"
 #include "kernel/sched/task.hpp"
@@ -172,6 +173,7 @@ int mod_timer_on(timer_list* t, unsigned long expires, int cpu, bool pending_onl
 extern "C" {
 
 void __init_timer(struct timer_list* timer, void (*func)(struct timer_list*), unsigned int flags) {
+    irqlab::kernel::debug_object_init(timer);
     timer->entry.next = nullptr;
     timer->entry.pprev = nullptr;
     timer->function = func;

@@ -123,6 +123,8 @@ enum wq_consts {
 };
 
 __IRQLAB_EXTERN_C_BEGIN
+/* debug_object_init() of the work item (CONFIG_DEBUG_OBJECTS_WORK), as __INIT_WORK calls it. */
+void __init_work(struct work_struct *work, int onstack);
 
 /* The system workqueues (workqueue_init_early()); system_percpu_wq and system_dfl_wq
  * are the newer names of system_wq and system_unbound_wq. */
@@ -202,6 +204,7 @@ __IRQLAB_EXTERN_C_END
 
 #define __INIT_WORK(_work, _func, _onstack)                                  \
 	do {                                                                 \
+		__init_work((_work), (_onstack));                            \
 		atomic_long_set(&(_work)->data, (long)WORK_STRUCT_NO_POOL); \
 		INIT_LIST_HEAD(&(_work)->entry);                             \
 		(_work)->func = irqlab_symbol(_func);                        \
