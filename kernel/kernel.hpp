@@ -50,6 +50,8 @@ public:
     sim::Simulator& sim;
     sim::Engine& engine;
     const Config config;
+    // TICK_NSEC = (NSEC_PER_SEC + HZ/2) / HZ, worked out once: jiffies are read all the time.
+    const sim::Time tick_nsec = (sim::kNsPerSec + config.hz / 2) / config.hz;
 
     sim::Time now() const { return engine.now(); }
     int nr_cpus() const { return static_cast<int>(cpus_.size()); }

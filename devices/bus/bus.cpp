@@ -8,11 +8,8 @@
 
 namespace irqlab::dev {
 
-Bus::Bus(kernel::Kernel& k, kernel::IoApic& ioapic) : k_(k), ioapic_(ioapic) {}
+Bus::Bus(kernel::Kernel& k, kernel::IoApic& ioapic) : k_(k), engine_(k.engine), ioapic_(ioapic) {}
 Bus::~Bus() = default;
-
-sim::Time Bus::now() const { return k_.now(); }
-sim::Engine& Bus::engine() { return k_.engine; }
 
 // --- register windows ----------------------------------------------------------------
 

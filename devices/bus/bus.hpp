@@ -102,8 +102,8 @@ public:
     std::uint64_t dma_faults() const { return dma_faults_; }
 
     kernel::Kernel& kernel() { return k_; }
-    sim::Engine& engine();
-    sim::Time now() const;
+    sim::Engine& engine() { return engine_; }
+    sim::Time now() const { return engine_.now(); }
 
 private:
     struct Window {
@@ -121,6 +121,7 @@ private:
     std::uint64_t trace_line(const IrqOutput& out, int level);
 
     kernel::Kernel& k_;
+    sim::Engine& engine_;
     kernel::IoApic& ioapic_;
     std::map<std::uint64_t, Window> ports_;
     std::map<std::uint64_t, Window> mmio_;

@@ -12,9 +12,7 @@
 
 namespace irqlab::kernel {
 
-sim::Time tick_nsec(const Kernel& k) {
-    return (sim::kNsPerSec + k.config.hz / 2) / k.config.hz;
-}
+sim::Time tick_nsec(const Kernel& k) { return k.tick_nsec; }
 
 unsigned long initial_jiffies(const Kernel& k) {
     return static_cast<unsigned long>(static_cast<unsigned int>(-300 * static_cast<int>(k.config.hz)));
