@@ -181,7 +181,7 @@ std::uint64_t Kernel::emit(trace::Ev kind, sim::TraceRecord& r) {
 
 std::uint64_t& Kernel::current_cause() { return running_ ? running_->cause : outside_cause_; }
 
-void Kernel::wake_spinners() {
+void Kernel::poke_spinners() {
     for (auto& c : cpus_)
         if (c->waiting() == Cpu::Wait::Spin) c->poke(1);
 }

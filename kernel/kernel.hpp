@@ -105,7 +105,10 @@ public:
 
     // Something a busy-waiting CPU may be waiting for changed (a callback finished, a flag
     // cleared): every spinning CPU re-checks its condition.
-    void wake_spinners();
+    void wake_spinners() {
+        if (cpus_spinning) poke_spinners();
+    }
+    int cpus_spinning = 0;  // CPUs in a Wait::Spin now (kept by Cpu::wait)
 
     // " mod_a mod_b": what "Modules linked in:" lists.
     std::string modules_linked_in() const;
@@ -115,6 +118,7 @@ public:
     const std::string& halted_reason() const { return halted_; }
 
 private:
+    void poke_spinners();
     std::vector<std::unique_ptr<Cpu>> cpus_;
     std::vector<std::unique_ptr<Task>> tasks_;
     Task* running_ = nullptr;

@@ -272,6 +272,7 @@ void insert_work(PoolWorkqueue& pwq, struct work_struct* work, struct list_head*
     atomic_long_set(&work->data, static_cast<long>(reinterpret_cast<unsigned long>(&pwq) | WORK_STRUCT_PENDING |
                                                    WORK_STRUCT_PWQ | extra_flags));
     list_add_tail(&work->entry, head);
+    if (pwq.pool->bh) k.workqueues().bh_used = true;
     work->__seq = pwq.wq->next_seq++;
     work->__queued_at = static_cast<unsigned long>(k.now());
     pwq.wq->in_flight.insert(work->__seq);
@@ -574,6 +575,7 @@ void Workqueues::worker_tick(Task& t) {
 }
 
 void Workqueues::softirq_action(bool highpri) {
+    if (!bh_used) return;  // no BH work item was ever queued: the tasklet softirqs skip the pools
     WorkerPool& pool = bh_pool(k_.this_cpu().id, highpri);
     if (pool.need_more_worker()) bh_worker(k_, *pool.workers.front());
 }

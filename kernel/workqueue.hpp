@@ -90,6 +90,7 @@ struct alignas(256) PoolWorkqueue {
 class Workqueues {
 public:
     explicit Workqueues(Kernel& k);
+    bool bh_used = false;  // a work item has been queued to a BH pool
     Workqueues(const Workqueues&) = delete;
     Workqueues& operator=(const Workqueues&) = delete;
     ~Workqueues();

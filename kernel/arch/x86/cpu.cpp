@@ -68,7 +68,9 @@ void Cpu::wait(Wait why, sim::Time until, CpuTime cls) {
         kernel.engine.deschedule(resume_);
     Task* self = kernel.running();
     kernel.set_running(nullptr);
+    if (why == Wait::Spin) ++kernel.cpus_spinning;
     kernel.sim.await();
+    if (why == Wait::Spin) --kernel.cpus_spinning;
     kernel.set_running(self);
     wait_ = Wait::None;
     account(cls, wait_start_, kernel.now());
