@@ -62,13 +62,11 @@ public:
     // --- x86 execution state ---
     std::uint32_t preempt_count = 0;
     bool irqs_on = false;  // EFLAGS.IF
-    Lapic lapic;
 
     // --- scheduler ---
     Task* curr = nullptr;
     Task* idle = nullptr;
     bool need_resched = false;
-    RunQueue rq;
     std::uint64_t nr_switches = 0;
     sim::Time last_schedule = 0;  // the soft-lockup watchdog's touch timestamp
     bool tick_stopped = false;    // NO_HZ idle
@@ -94,6 +92,10 @@ public:
         void* ctx = nullptr;
     };
     std::array<VectorSlot, 256> vectors{};
+
+    // The big members last, so that the small hot ones above share cache lines.
+    Lapic lapic;
+    RunQueue rq;
 
     // --- messages on their way to this CPU's local APIC (IPIs, IO-APIC, MSI) ---
     // `level`: a level-triggered IO-APIC vector (its EOI is broadcast back).
