@@ -130,7 +130,7 @@ void tasklet_hi_action() {
 
 // A tasklet set up: checked when its memory is freed, and, in a driver's probe, noted for
 // the scenario to name by the device.
-void note_probe_tasklet(struct tasklet_struct* t) {
+void note_tasklet_setup(struct tasklet_struct* t) {
     debug_object_init(t);
     if (Kernel* k = Kernel::get_if()) k->drivers().note_probe_object(ProbeObject::Tasklet, t);
 }
@@ -167,7 +167,7 @@ void tasklet_setup(struct tasklet_struct* t, void (*callback)(struct tasklet_str
     t->callback = callback;
     t->use_callback = true;
     t->data = 0;
-    irqlab::kernel::note_probe_tasklet(t);
+    irqlab::kernel::note_tasklet_setup(t);
 }
 
 void tasklet_init(struct tasklet_struct* t, void (*func)(unsigned long), unsigned long data) {
@@ -177,7 +177,7 @@ void tasklet_init(struct tasklet_struct* t, void (*func)(unsigned long), unsigne
     t->func = func;
     t->use_callback = false;
     t->data = data;
-    irqlab::kernel::note_probe_tasklet(t);
+    irqlab::kernel::note_tasklet_setup(t);
 }
 
 void tasklet_unlock(struct tasklet_struct* t) {

@@ -12,8 +12,8 @@
 #include <cstdarg>
 #include <cstdio>
 
-#include "kernel/kallsyms.hpp"
 #include "kernel/debugobjects.hpp"
+#include "kernel/kallsyms.hpp"
 #include "kernel/kernel.hpp"
 #include "kernel/locking/lockdep.hpp"
 #include "kernel/panic.hpp"

@@ -30,9 +30,8 @@ public:
 
     // Runs the next event. Returns false (and does nothing) when the queue is empty.
     bool step();
-    // step() in two halves, for a loop run elsewhere (Simulator::await): the next event
-    // (nullptr when none), and taking it out with the clock moved to its time.
-    Event* peek() const { return queue_.top(); }
+    // step() without running the event, for a loop run elsewhere (Simulator::await): takes
+    // the next one out (the queue must not be empty) with the clock moved to its time.
     Event& take();
     // Runs every event due at or before `limit`, then leaves the clock at `limit` and
     // returns true. Returns false early, with the clock at the last event, if stop() is called.

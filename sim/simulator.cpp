@@ -38,9 +38,7 @@ Simulator::Status Simulator::run_until(Time limit) {
 
 void Simulator::await() {
     Fiber& self = Fiber::current();
-    while (free_running_ && !engine_.stop_requested()) {
-        Event* next = engine_.peek();
-        if (!next) break;
+    while (free_running_ && !engine_.stop_requested() && !engine_.empty()) {
         Event& e = engine_.take();
         Fiber* target = e.handoff();
         if (!target) {

@@ -43,9 +43,9 @@ public:
     Fiber& loop_fiber() { return *loop_; }
 
     // From a fiber inside the simulation that waits to be resumed (by an event whose
-    // handoff() is this fiber, scheduled now or later): returns once it has been. Instead of switching to the loop fiber, which
-    // would run the events due first and then switch on, the waiting fiber runs them
-    // itself: plain callbacks in place, and the first event that resumes a fiber as one
+    // handoff() is this fiber, scheduled now or later): returns once it has been. Instead
+    // of switching to the loop fiber, which would run the events due first and then switch
+    // on, the waiting fiber runs them itself: plain callbacks in place, and the first event that resumes a fiber as one
     // direct switch to it (none at all when that fiber is this one). The events run in the
     // loop's order; only fewer fiber switches are made. The loop takes over again when the
     // run stops, the queue runs dry, or the loop is not free-running (a controller stepping).

@@ -51,11 +51,7 @@ irqreturn_t handle_irq_event_percpu(IrqDesc& desc) {
         trace_entry(k, desc.irq, *action);
         irqreturn_t res;
         {
-            if (action->named_handler != action->handler) {
-                action->handler_name = k.symbols().name_of(reinterpret_cast<const void*>(action->handler));
-                action->named_handler = action->handler;
-            }
-            FrameScope h(action->handler_name);
+            FrameScope h(k.symbols().name_of(reinterpret_cast<const void*>(action->handler)));
             res = action->handler(static_cast<int>(desc.irq), action->dev_id);
         }
         trace_exit(k, desc.irq, res);

@@ -76,9 +76,6 @@ struct IrqAction {
     const char* name = nullptr;
     const void* owner = nullptr;  // the struct device of devm_request_*, for devm_free_irq
     sim::Time woken_at = 0;       // when the thread was last woken (its latency)
-    // The handler's name for the context stack, looked up once per handler.
-    irq_handler_fn named_handler = nullptr;
-    const char* handler_name = nullptr;
 };
 
 // The operations an interrupt controller offers for one line (struct irq_chip).

@@ -6,10 +6,10 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "kernel/kernel.hpp"
-#include "kernel/sched/frames.hpp"
 #include "kernel/debugobjects.hpp"
+#include "kernel/kernel.hpp"
 #include "kernel/panic.hpp"
+#include "kernel/sched/frames.hpp"
 #include "kernel/sched/spend.hpp"
 
 namespace irqlab::kernel {
@@ -46,18 +46,20 @@ bool Memory::free(const void* p) {
     return true;
 }
 
-const Block* Memory::block_of(const void* p) const {
+Block* Memory::find_block(const void* p) {
     auto a = reinterpret_cast<std::uintptr_t>(p);
     auto it = blocks_.upper_bound(a);
     if (it == blocks_.begin()) return nullptr;
     --it;
-    const Block& b = it->second;
+    Block& b = it->second;
     if (a < it->first + (b.size ? b.size : 1)) return &b;
     return nullptr;
 }
 
+const Block* Memory::block_of(const void* p) const { return const_cast<Memory*>(this)->find_block(p); }
+
 void Memory::note_debug_object(const void* p) {
-    if (const Block* b = block_of(p)) const_cast<Block*>(b)->debug_objects = true;  // our own map's value
+    if (Block* b = find_block(p)) b->debug_objects = true;
 }
 
 std::size_t Memory::size_of(const void* p) const {

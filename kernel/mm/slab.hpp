@@ -44,6 +44,7 @@ public:
     std::size_t bytes_in_use() const { return in_use_; }
 
 private:
+    Block* find_block(const void* p);  // the live block holding `p`, if any
     Kernel& k_;
     std::map<std::uintptr_t, Block> blocks_;  // by address: lookups only, ids give order
     std::uint64_t next_id_ = 1;

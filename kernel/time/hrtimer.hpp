@@ -23,4 +23,7 @@ void hrtimer_reprogram(Cpu& cpu);
 void hrtimer_start_sleep(Task& t, sim::Time soft, sim::Time hard);
 void hrtimer_cancel_sleep(Task& t);
 
+// decode_hrtimer_mode() of the hrtimer_start trace event (hrtimer_api.cpp).
+const char* hrtimer_mode_name(std::int64_t mode);
+
 }  // namespace irqlab::kernel

@@ -34,8 +34,6 @@ void trace_hr(Kernel& k, trace::Ev kind, struct hrtimer* t, bool with_function, 
     k.emit(kind, r);
 }
 
-HrTimer& kernel_timer(Kernel& k, struct hrtimer* t) { return k.timers().hrtimer_of(t); }
-
 void enqueue(Kernel& k, struct hrtimer* t, int cpu);
 
 // __run_hrtimer(): the callback with the timer marked running; RESTART re-enqueues it at
@@ -69,7 +67,7 @@ void expired(HrTimer& h) {
 }
 
 void enqueue(Kernel& k, struct hrtimer* t, int cpu) {
-    HrTimer& h = kernel_timer(k, t);
+    HrTimer& h = k.timers().hrtimer_of(t);
     t->state = HRTIMER_STATE_ENQUEUED;
     hrtimer_start(k.cpu(cpu), h, static_cast<sim::Time>(t->_softexpires), static_cast<sim::Time>(t->__expires));
 }
@@ -77,35 +75,21 @@ void enqueue(Kernel& k, struct hrtimer* t, int cpu) {
 // remove_hrtimer(): off its queue (or the softirq's list of due ones). Whether it was on one.
 bool remove(Kernel& k, struct hrtimer* t) {
     if (!(t->state & HRTIMER_STATE_ENQUEUED)) return false;
-    hrtimer_cancel(kernel_timer(k, t));
+    hrtimer_cancel(k.timers().hrtimer_of(t));
     for (int cpu = 0; cpu < k.nr_cpus(); ++cpu) std::erase(k.timers().hrtimer_soft_due(cpu), t);
     t->state = HRTIMER_STATE_INACTIVE;
     return true;
 }
 
-const char* const kModeNames[] = {"ABS", "REL", "ABS|PINNED", "REL|PINNED", "ABS|SOFT", "REL|SOFT",
-                                  "ABS|PINNED|SOFT", "REL|PINNED|SOFT", "ABS|HARD", "REL|HARD",
-                                  "ABS|PINNED|HARD", "REL|PINNED|HARD"};
-
 }  // namespace
 
-// decode_hrtimer_mode() of the trace event.
+// decode_hrtimer_mode() of the trace event: enum hrtimer_mode's values are 0..11 in this order.
 const char* hrtimer_mode_name(std::int64_t mode) {
-    switch (mode) {
-        case HRTIMER_MODE_ABS: return kModeNames[0];
-        case HRTIMER_MODE_REL: return kModeNames[1];
-        case HRTIMER_MODE_ABS_PINNED: return kModeNames[2];
-        case HRTIMER_MODE_REL_PINNED: return kModeNames[3];
-        case HRTIMER_MODE_ABS_SOFT: return kModeNames[4];
-        case HRTIMER_MODE_REL_SOFT: return kModeNames[5];
-        case HRTIMER_MODE_ABS_PINNED_SOFT: return kModeNames[6];
-        case HRTIMER_MODE_REL_PINNED_SOFT: return kModeNames[7];
-        case HRTIMER_MODE_ABS_HARD: return kModeNames[8];
-        case HRTIMER_MODE_REL_HARD: return kModeNames[9];
-        case HRTIMER_MODE_ABS_PINNED_HARD: return kModeNames[10];
-        case HRTIMER_MODE_REL_PINNED_HARD: return kModeNames[11];
-        default: return "?";
-    }
+    static const char* const names[] = {"ABS",      "REL",      "ABS|PINNED",      "REL|PINNED",
+                                        "ABS|SOFT", "REL|SOFT", "ABS|PINNED|SOFT", "REL|PINNED|SOFT",
+                                        "ABS|HARD", "REL|HARD", "ABS|PINNED|HARD", "REL|PINNED|HARD"};
+    static_assert(HRTIMER_MODE_REL_PINNED_HARD == 11);
+    return mode >= 0 && mode <= HRTIMER_MODE_REL_PINNED_HARD ? names[mode] : "?";
 }
 
 // hrtimer_run_softirq(): the soft timers the interrupt found due, in expiry order.
@@ -147,12 +131,11 @@ extern "C" {
 void hrtimer_init(struct hrtimer* timer, int, enum hrtimer_mode mode) {
     Kernel& k = Kernel::get();
     // A timer initialized again while armed would lose its queue entry: take it off first.
-    if (timer->state & HRTIMER_STATE_ENQUEUED) irqlab::kernel::hrtimer_cancel(irqlab::kernel::kernel_timer(k, timer));
+    irqlab::kernel::remove(k, timer);
     *timer = {};
     timer->is_soft = (mode & HRTIMER_MODE_SOFT) != 0;
     timer->is_hard = !timer->is_soft;
     timer->is_rel = (mode & HRTIMER_MODE_REL) != 0;
-    irqlab::kernel::kernel_timer(k, timer);
 }
 
 void __hrtimer_setup(struct hrtimer* timer, enum hrtimer_restart (*function)(struct hrtimer*), int clock_id,

@@ -4,8 +4,8 @@
 #include <linux/kernel.h>
 #include <linux/timer.h>
 
-#include "kernel/kallsyms.hpp"
 #include "kernel/debugobjects.hpp"
+#include "kernel/kallsyms.hpp"
 #include "kernel/kernel.hpp"
 #include "kernel/sched/spend.hpp"
 #include "kernel/sched/task.hpp"

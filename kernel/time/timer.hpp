@@ -44,8 +44,8 @@ public:
     // --- the driver-facing hrtimers (hrtimer_api.cpp) ---
     // Opens HRTIMER_SOFTIRQ.
     void hrtimer_init_softirq(Kernel& k);
-    // The kernel's queue entry for a driver's hrtimer, made at hrtimer_init() (map nodes
-    // never move; kept until the kernel goes).
+    // The kernel's queue entry for a driver's hrtimer, made on first use (map nodes never
+    // move; kept until the kernel goes).
     HrTimer& hrtimer_of(struct hrtimer* t);
     // Soft timers found due by `cpu`'s timer interrupt, for its HRTIMER_SOFTIRQ.
     std::vector<struct hrtimer*>& hrtimer_soft_due(int cpu) { return hr_soft_due_[static_cast<std::size_t>(cpu)]; }
@@ -62,8 +62,5 @@ private:
     std::unordered_map<const struct hrtimer*, HrTimer> hrtimers_;
     std::vector<std::vector<struct hrtimer*>> hr_soft_due_;
 };
-
-// decode_hrtimer_mode() of the hrtimer_start trace event.
-const char* hrtimer_mode_name(std::int64_t mode);
 
 }  // namespace irqlab::kernel

@@ -9,7 +9,7 @@
 
 #include "kernel/kallsyms.hpp"
 #include "kernel/kernel.hpp"
-#include "kernel/time/timer.hpp"
+#include "kernel/time/hrtimer.hpp"
 #include "kernel/trace/events.hpp"
 
 namespace irqlab::output {

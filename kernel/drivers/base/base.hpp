@@ -40,12 +40,12 @@ struct Devres {
     std::uint64_t key = 0;       // more to match on (devm_free_irq: the irq)
 };
 
-// What struct device's __irqlab points at.
 // What a driver's probe initialized that a scenario may name by the device (irqlab's own:
 // Linux has no such list). A kthread step like "tasklet_disable: irqgen.0" reaches the
 // tasklet irqgen.0's driver set up, as the driver's own code would.
 enum class ProbeObject { Tasklet, Spinlock };
 
+// What struct device's __irqlab points at.
 struct DeviceRecord {
     std::string name;  // dev_name(): "irqgen.0"
     Properties props;
