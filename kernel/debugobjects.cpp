@@ -1,5 +1,6 @@
 #include "kernel/debugobjects.hpp"
 
+#include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/timer.h>
 #include <linux/workqueue.h>
@@ -68,6 +69,15 @@ void debug_check_no_obj_freed(Kernel& k, const void* addr, std::size_t size) {
     for (timer_list* t : k.timers().pending_in(lo, hi)) {
         print_free_active(k, t, "timer_list", reinterpret_cast<const void*>(t->function));
         timer_delete(t);  // timer_fixup_free()
+    }
+    for (struct hrtimer* t : k.timers().hrtimers_in(lo, hi)) {
+        if (t->state & HRTIMER_STATE_ENQUEUED) {
+            print_free_active(k, t, "hrtimer", reinterpret_cast<const void*>(t->function));
+            // hrtimer_fixup_free() calls hrtimer_cancel(), which would spin for ever on a
+            // callback freeing its own timer; irqlab takes it off without waiting.
+            hrtimer_try_to_cancel(t);
+        }
+        k.timers().forget_hrtimer(t);
     }
     // Tasklets have no debug object: unlink them, and let the softirq report the UAF.
     Softirqs& s = k.softirqs();

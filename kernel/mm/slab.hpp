@@ -16,7 +16,7 @@ struct Block {
     void* start = nullptr;
     std::size_t size = 0;
     std::uint64_t id = 0;  // allocation order, from 1
-    // A work item, timer or tasklet was initialized inside it (debug_object_init()), so a
+    // A work item, timer, hrtimer or tasklet was initialized inside it (debug_object_init()), so a
     // free must look for pending ones; the other blocks (buffers, packets) skip that.
     bool debug_objects = false;
 };

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include "kernel/debugobjects.hpp"
 #include "kernel/kallsyms.hpp"
 #include "kernel/kernel.hpp"
 #include "kernel/panic.hpp"
@@ -119,6 +120,20 @@ HrTimer& Timers::hrtimer_of(struct hrtimer* t) {
     return h;
 }
 
+std::vector<struct hrtimer*> Timers::hrtimers_in(std::uintptr_t lo, std::uintptr_t hi) const {
+    std::vector<struct hrtimer*> out;
+    for (const auto& [t, h] : hrtimers_) {
+        auto a = reinterpret_cast<std::uintptr_t>(t);
+        if (a >= lo && a < hi) out.push_back(static_cast<struct hrtimer*>(h.owner));
+    }
+    return out;
+}
+
+void Timers::forget_hrtimer(const struct hrtimer* t) {
+    auto it = hrtimers_.find(t);
+    if (it != hrtimers_.end() && it->second.cpu < 0) hrtimers_.erase(it);
+}
+
 }  // namespace irqlab::kernel
 
 // ---------------------------------------------------------------------------------------
@@ -132,6 +147,7 @@ void hrtimer_init(struct hrtimer* timer, int, enum hrtimer_mode mode) {
     Kernel& k = Kernel::get();
     // A timer initialized again while armed would lose its queue entry: take it off first.
     irqlab::kernel::remove(k, timer);
+    irqlab::kernel::debug_object_init(timer);
     *timer = {};
     timer->is_soft = (mode & HRTIMER_MODE_SOFT) != 0;
     timer->is_hard = !timer->is_soft;

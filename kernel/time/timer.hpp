@@ -47,6 +47,10 @@ public:
     // The kernel's queue entry for a driver's hrtimer, made on first use (map nodes never
     // move; kept until the kernel goes).
     HrTimer& hrtimer_of(struct hrtimer* t);
+    // The driver hrtimers known so far whose struct lies in [lo, hi) (a free's check).
+    std::vector<struct hrtimer*> hrtimers_in(std::uintptr_t lo, std::uintptr_t hi) const;
+    // Forgets a freed one's queue entry, unless it is still queued.
+    void forget_hrtimer(const struct hrtimer* t);
     // Soft timers found due by `cpu`'s timer interrupt, for its HRTIMER_SOFTIRQ.
     std::vector<struct hrtimer*>& hrtimer_soft_due(int cpu) { return hr_soft_due_[static_cast<std::size_t>(cpu)]; }
 

@@ -6,10 +6,12 @@
 #include <linux/hrtimer.h>
 #include <linux/interrupt.h>
 #include <linux/ktime.h>
+#include <linux/slab.h>
 
 #include <vector>
 
 #include "kernel/fs/proc/proc.hpp"
+#include "kernel/panic.hpp"
 #include "machine.hpp"
 
 using namespace irqlab;
@@ -165,4 +167,22 @@ TEST_CASE("hrtimer_try_to_cancel of a running callback is -1; hrtimer_cancel wai
     CHECK(tried == -1);
     CHECK(cancelled == 0);  // it had already left the queue to run
     CHECK(done_when_returned);
+}
+
+TEST_CASE("kfree of a struct with an armed hrtimer is ODEBUG 'free active', and the timer is cancelled") {
+    // debug_check_no_obj_freed() with hrtimer_debug_descr: hrtimer_fixup_free()
+    test::Machine m;
+    Probe* p = nullptr;
+    m.kthread("t", [&] {
+        p = static_cast<Probe*>(kzalloc(sizeof(Probe), GFP_KERNEL));
+        hrtimer_setup(&p->timer, probe_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+        hrtimer_start(&p->timer, us_to_ktime(200), HRTIMER_MODE_REL);
+        kfree(p);
+        return 0;
+    });
+    m.run_until(2_ms);  // the expiry passes: a timer left queued would call into freed memory
+    std::string d = m.dmesg();
+    CHECK(d.find("ODEBUG: free active (active state 0) object: ") != std::string::npos);
+    CHECK(d.find(" object type: hrtimer hint: probe_fn") != std::string::npos);
+    CHECK(m.k.bugs().count(kernel::bug::kOdebugFreeActive) == 1);
 }
