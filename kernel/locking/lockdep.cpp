@@ -109,13 +109,6 @@ const char* acquire_ip_of(const Task& t, const char* fn) {
     return it != t.frames.rend() ? it->fn : nullptr;
 }
 
-const char* held_acquire_ip(Kernel& k, const Task& t, const void* lock) {
-    const auto& acquired = k.locking().lockdep.acquired;
-    for (auto it = acquired.rbegin(); it != acquired.rend(); ++it)
-        if (it->task == &t && it->lock == lock) return it->ip;
-    return nullptr;
-}
-
 // register_lock_class(): the class of a map, made at its first acquisition. A class named
 // like an older one prints as "name#2" (count_matching_names()).
 LockClass& register_lock_class(Kernel& k, struct lockdep_map* map, int wait_type) {
@@ -182,7 +175,7 @@ void print_held_locks(Kernel& k, const Task& t) {
     for (std::size_t i = 0; i < depth; ++i) {
         const Task::HeldLock& h = t.held_locks[i];
         const LockClass& c = register_lock_class(k, h.map, LD_WAIT_INV);
-        warn(k, " #" + std::to_string(i) + ": " + print_lock(k, {h.map, held_acquire_ip(k, t, h.lock)}, c));
+        warn(k, " #" + std::to_string(i) + ": " + print_lock(k, {h.map, h.acquire_ip}, c));
     }
 }
 
@@ -322,7 +315,7 @@ bool mark_held_locks(Kernel& k, Task& curr, int base_bit, const IrqState& s, con
     for (std::size_t i = 0; i < curr.held_locks.size(); ++i) {
         const Task::HeldLock& h = curr.held_locks[i];
         LockClass& c = register_lock_class(k, h.map, LD_WAIT_INV);
-        if (!mark_lock(k, curr, {h.map, held_acquire_ip(k, curr, h.lock)}, c, base_bit, s, from)) return false;
+        if (!mark_lock(k, curr, {h.map, h.acquire_ip}, c, base_bit, s, from)) return false;
     }
     return true;
 }
@@ -362,8 +355,7 @@ void lockdep_acquire(Kernel& k, struct lockdep_map* map, const void* lock, const
             mark_usage(k, *t, {map, ip}, c, how.trylock, s, from);
         }
     }
-    t->held_locks.push_back({map, lock});
-    k.locking().lockdep.acquired.push_back({t, lock, ip});
+    t->held_locks.push_back({map, lock, ip});
 }
 
 void lockdep_release(Kernel& k, struct lockdep_map*, const void* lock) {
@@ -373,12 +365,6 @@ void lockdep_release(Kernel& k, struct lockdep_map*, const void* lock) {
     for (auto it = t->held_locks.rbegin(); it != t->held_locks.rend(); ++it)
         if (it->lock == lock) {
             t->held_locks.erase(std::next(it).base());
-            break;
-        }
-    auto& acquired = k.locking().lockdep.acquired;
-    for (auto it = acquired.rbegin(); it != acquired.rend(); ++it)
-        if (it->task == t && it->lock == lock) {
-            acquired.erase(std::next(it).base());
             break;
         }
 }

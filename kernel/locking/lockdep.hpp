@@ -34,13 +34,6 @@ struct Lockdep {
     // The classes looked up last, by key (Linux caches them in the lockdep_map; irqlab's
     // maps can outlive a kernel, so the cache is the kernel's). Map nodes never move.
     std::array<std::pair<const void*, LockClass*>, 16> class_cache{};
-    // held_lock's acquire_ip: the function that took each lock a task holds.
-    struct Acquired {
-        const Task* task;
-        const void* lock;
-        const char* ip;
-    };
-    std::vector<Acquired> acquired;
 };
 
 // How a lock is taken, beside its map (lock_acquire()'s other arguments): `fn` is the

@@ -65,6 +65,7 @@ struct Task {
     struct HeldLock {
         struct lockdep_map* map;
         const void* lock;
+        const char* acquire_ip;  // the function that took it, or null
     };
     std::vector<HeldLock> held_locks;
     // --- trace causality: the record whose consequence the running code is ---

@@ -108,6 +108,12 @@ namespace irqlab::kernel {
 void Cpu::start() { kernel.engine.schedule(resume_, kernel.now()); }
 
 void Cpu::apic_message(int vector, bool level, sim::Time at, std::uint64_t cause) {
+    // A message with no latency and none ahead of it arrives now: the local APIC takes it in
+    // place rather than through an event at the same instant (no line needs to settle first).
+    if (at <= kernel.now() && messages_.empty()) {
+        lapic.accept_message(vector, level, cause);
+        return;
+    }
     auto it = messages_.end();
     while (it != messages_.begin() && std::prev(it)->at > at) --it;  // keep arrival order
     messages_.insert(it, Message{at, vector, level, cause});

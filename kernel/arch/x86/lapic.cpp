@@ -28,16 +28,22 @@ bool Lapic::accept_message(int vector, bool level, std::uint64_t cause) {
         k.emit(trace::Ev::irqlab_lapic_irr, r);
         if (!was_pending) cause_[vector] = r.seq;
     }
-    if (deliverable() >= 0) cpu_.interrupt_pending();
+    update_deliverable();
+    if (deliverable_ >= 0) cpu_.interrupt_pending();
     return !was_pending;
 }
 
-int Lapic::deliverable() const {
+void Lapic::update_deliverable() {
     int v = highest(irr_);
-    if (v < 0) return -1;
     int isr = highest(isr_);
-    int ppr_class = std::max<int>(static_cast<int>(tpr >> 4), isr < 0 ? 0 : isr >> 4);
-    return (v >> 4) > ppr_class ? v : -1;
+    int ppr_class = std::max<int>(static_cast<int>(tpr_ >> 4), isr < 0 ? 0 : isr >> 4);
+    deliverable_ = v >= 0 && (v >> 4) > ppr_class ? v : -1;
+}
+
+void Lapic::set_tpr(std::uint32_t tpr) {
+    tpr_ = tpr;
+    update_deliverable();
+    if (deliverable_ >= 0) cpu_.interrupt_pending();
 }
 
 std::uint64_t Lapic::start_service(int vector) {
@@ -46,6 +52,7 @@ std::uint64_t Lapic::start_service(int vector) {
     // "Spurious Interrupt"), which is why its handler returns without an EOI; setting it
     // would block every vector below 0xff for good.
     if (vector != x86::SPURIOUS_APIC_VECTOR) set(isr_, vector);
+    update_deliverable();
     return cause_[vector];
 }
 
@@ -53,6 +60,7 @@ int Lapic::eoi() {
     int v = highest(isr_);
     if (v < 0) return -1;
     clear(isr_, v);
+    update_deliverable();
     Kernel& k = cpu_.kernel;
     if (k.tracing()) {
         sim::TraceRecord r;

@@ -24,8 +24,9 @@ public:
     // A message arrives (fixed delivery): sets the IRR bit, records the cause for the trace
     // and level mode for EOI broadcasting. Returns false if the vector was already pending.
     bool accept_message(int vector, bool level, std::uint64_t cause);
-    // The highest pending vector the CPU may take now (ignoring EFLAGS.IF), or -1.
-    int deliverable() const;
+    // The highest pending vector the CPU may take now (ignoring EFLAGS.IF), or -1. Kept up
+    // to date by every change of IRR, ISR and TPR: the CPU asks at every delivery point.
+    int deliverable() const { return deliverable_; }
     // IRR -> ISR for `vector`; returns the cause recorded when it arrived.
     std::uint64_t start_service(int vector);
     // EOI: clears the highest ISR bit. Returns it, or -1 if nothing was in service.
@@ -36,7 +37,8 @@ public:
     bool tmr_test(int v) const { return test(tmr_, v); }
     int highest_isr() const { return highest(isr_); }
     int highest_irr() const { return highest(irr_); }
-    std::uint32_t tpr = 0;
+    std::uint32_t tpr() const { return tpr_; }
+    void set_tpr(std::uint32_t tpr);
 
     // Called with the vector when an EOI retires a level-triggered vector (the broadcast
     // EOI that clears an IO-APIC's Remote IRR).
@@ -65,8 +67,11 @@ private:
         return -1;
     }
     void timer_fired();
+    void update_deliverable();
 
     Cpu& cpu_;
+    int deliverable_ = -1;
+    std::uint32_t tpr_ = 0;
     Bits irr_ = {};
     Bits isr_ = {};
     Bits tmr_ = {};
