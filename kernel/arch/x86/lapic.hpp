@@ -62,9 +62,10 @@ private:
     static void set(Bits& b, int v) { b[v >> 6] |= std::uint64_t{1} << (v & 63); }
     static void clear(Bits& b, int v) { b[v >> 6] &= ~(std::uint64_t{1} << (v & 63)); }
     static int highest(const Bits& b) {
-        for (int w = 3; w >= 0; --w)
-            if (b[w]) return w * 64 + 63 - __builtin_clzll(b[w]);
-        return -1;
+        if (b[3]) return 255 - __builtin_clzll(b[3]);
+        if (b[2]) return 191 - __builtin_clzll(b[2]);
+        if (b[1]) return 127 - __builtin_clzll(b[1]);
+        return b[0] ? 63 - __builtin_clzll(b[0]) : -1;
     }
     void timer_fired();
     void update_deliverable();
