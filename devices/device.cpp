@@ -29,6 +29,7 @@ kernel::Properties properties_of(const DeviceType& t, const Params& p) {
                 if (!it->second.number) continue;
                 break;
             case ParamSpec::Kind::Choice:
+            case ParamSpec::Kind::Text:
                 prop.is_string = true;
                 prop.text = it->second.text;
                 break;

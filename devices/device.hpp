@@ -28,20 +28,35 @@ struct MsiMessage;
 
 // One parameter a device type takes.
 struct ParamSpec {
-    enum class Kind { Integer, Time, Bool, Choice, Times };
+    // Text: any string. Events: a list of maps, each with the `fields` below (stimuli such
+    // as key presses: {key: a, press: 1ms, release: 5ms}).
+    enum class Kind { Integer, Time, Bool, Choice, Times, Text, Events };
     std::string name;
     Kind kind;
     std::string help;
     std::vector<std::string> choices;  // Choice
     std::int64_t min = 0, max = 0;     // Integer
     bool property = false;             // also given to the driver as a device property
+    struct Field {
+        std::string name;
+        bool time = false;      // a time ("5ms"); else text
+        bool required = false;
+    };
+    std::vector<Field> fields;         // Events
+};
+
+// One entry of an Events parameter: its time fields and its text fields.
+struct EventValue {
+    std::map<std::string, sim::Time, std::less<>> times;
+    std::map<std::string, std::string, std::less<>> texts;
 };
 
 // A parameter's value, as the scenario gave it.
 struct ParamValue {
     std::int64_t number = 0;          // Integer, Bool, Time (ns)
-    std::string text;                 // Choice
+    std::string text;                 // Choice, Text
     std::vector<sim::Time> times;     // Times
+    std::vector<EventValue> events;   // Events
 };
 using Params = std::map<std::string, ParamValue, std::less<>>;
 

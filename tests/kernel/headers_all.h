@@ -3,6 +3,7 @@
 #include <linux/bitops.h>
 #include <linux/bottom_half.h>
 #include <linux/bug.h>
+#include <linux/cdev.h>
 #include <linux/compiler.h>
 #include <linux/completion.h>
 #include <linux/container_of.h>
@@ -11,6 +12,7 @@
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/err.h>
+#include <linux/fs.h>
 #include <linux/errno.h>
 #include <linux/gfp.h>
 #include <linux/hrtimer.h>
@@ -23,6 +25,7 @@
 #include <linux/irqreturn.h>
 #include <linux/irqflags.h>
 #include <linux/jiffies.h>
+#include <linux/kdev_t.h>
 #include <linux/kernel.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
@@ -32,6 +35,7 @@
 #include <linux/mutex.h>
 #include <linux/preempt.h>
 #include <linux/platform_device.h>
+#include <linux/poll.h>
 #include <linux/printk.h>
 #include <linux/property.h>
 #include <linux/sched.h>
@@ -43,6 +47,7 @@
 #include <linux/timekeeping.h>
 #include <linux/timer.h>
 #include <linux/types.h>
+#include <linux/uaccess.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 

@@ -307,6 +307,8 @@ struct Parser {
                         else
                             pv.times.push_back(r.time(v, field.c_str()));
                         break;
+                    case dev::ParamSpec::Kind::Text: pv.text = r.str(v, field.c_str()); break;
+                    case dev::ParamSpec::Kind::Events: pv.events = events(v, p, field); break;
                 }
                 d.params[p.name] = pv;
             }
@@ -319,6 +321,32 @@ struct Parser {
                 r.fail(item["line"], "line 2 is the IO-APIC pin of IRQ 0, the timer: pick another line");
             sc.devices.push_back(std::move(d));
         }
+    }
+
+    // A device's Events parameter: a list of maps with the type's fields.
+    std::vector<dev::EventValue> events(const YAML::Node& v, const dev::ParamSpec& p, const std::string& field) {
+        r.expect_seq(v, field.c_str());
+        std::vector<std::string> known;
+        for (const auto& f : p.fields) known.push_back(f.name);
+        std::vector<dev::EventValue> out;
+        for (const YAML::Node& e : v) {
+            r.keys(e, known, field.c_str());
+            dev::EventValue ev;
+            for (const auto& f : p.fields) {
+                const YAML::Node& fv = e[f.name];
+                std::string what = field + "." + f.name;
+                if (!fv) {
+                    if (f.required) r.fail(e, field + ": each entry needs '" + f.name + "'");
+                    continue;
+                }
+                if (f.time)
+                    ev.times[f.name] = r.time(fv, what.c_str());
+                else
+                    ev.texts[f.name] = r.str(fv, what.c_str());
+            }
+            out.push_back(std::move(ev));
+        }
+        return out;
     }
 
     // drivers: modules to load; a name, or {module, load, unload}.

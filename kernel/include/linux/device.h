@@ -14,6 +14,7 @@
 #include <linux/symbol.h>
 
 struct device_driver;
+struct module;
 
 /* A bus: what dev_driver_string() names a device by before a driver binds. */
 struct bus_type {
@@ -38,6 +39,40 @@ struct device_driver {
 	const struct bus_type *bus;
 	struct module *owner;
 };
+
+/*
+ * Device classes (include/linux/device/class.h): device_create() in a class makes the
+ * /dev node of a device number (devtmpfs names it after the device), which simulated
+ * processes open. Linux 6.4 dropped class_create()'s module argument (commit 1aaba11da9aa);
+ * both forms work here, as older drivers and the seeds still use the two-argument one.
+ */
+/* `class` is a C++ keyword: C++ (the simulator) sees the struct as `struct class_`. */
+#ifdef __cplusplus
+#define __IRQLAB_CLASS class_
+#else
+#define __IRQLAB_CLASS class
+#endif
+struct __IRQLAB_CLASS {
+	const char *name;
+	void *__irqlab;
+};
+
+__IRQLAB_EXTERN_C_BEGIN
+struct __IRQLAB_CLASS *__irqlab_class_create(const char *name);
+void class_destroy(const struct __IRQLAB_CLASS *cls);
+__printf(5, 6) struct device *device_create(const struct __IRQLAB_CLASS *cls, struct device *parent, dev_t devt,
+					    void *drvdata, const char *fmt, ...);
+void device_destroy(const struct __IRQLAB_CLASS *cls, dev_t devt);
+__IRQLAB_EXTERN_C_END
+
+static inline struct __IRQLAB_CLASS *__irqlab_class_create_owner(struct module *owner, const char *name)
+{
+	(void)owner;
+	return __irqlab_class_create(name);
+}
+#define __IRQLAB_CLASS_CREATE_PICK(_1, _2, fn, ...) fn
+#define class_create(...) \
+	__IRQLAB_CLASS_CREATE_PICK(__VA_ARGS__, __irqlab_class_create_owner, __irqlab_class_create)(__VA_ARGS__)
 
 __IRQLAB_EXTERN_C_BEGIN
 const char *dev_name(const struct device *dev);

@@ -41,6 +41,8 @@ typedef u64 dma_addr_t;
 typedef s64 ktime_t;
 typedef unsigned long irq_hw_number_t;
 typedef unsigned int fmode_t;
+typedef unsigned short umode_t;
+typedef unsigned int __poll_t;
 
 typedef struct {
 	int counter;
