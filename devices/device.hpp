@@ -78,6 +78,12 @@ public:
     virtual void start() {}
     // One line of state for the stepper's `info devices`.
     virtual std::string info() const = 0;
+    // Named counts of what happened to the hardware (keys lost to a full buffer, FIFO
+    // overruns, bytes sent): the run's summary lists them, and a scenario can expect them
+    // ("expect: devices: {uart16550.0: {overruns: '>= 1'}}").
+    virtual std::vector<std::pair<std::string, std::int64_t>> counters() const { return {}; }
+    // Free-form lines for the summary (a TX sink's transcript with timestamps).
+    virtual std::vector<std::string> report() const { return {}; }
     // An MSI-capable device's message slot (its MSI capability), or nullptr; the machine
     // gives it an interrupt and the kernel programs it. msi_written() follows each write.
     virtual MsiMessage* msi() { return nullptr; }
