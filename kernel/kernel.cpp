@@ -11,6 +11,7 @@
 
 #include "kernel/arch/x86/io_apic.hpp"
 #include "kernel/drivers/base/base.hpp"
+#include "kernel/fs/vfs.hpp"
 #include "kernel/irq/irq.hpp"
 #include "kernel/kallsyms.hpp"
 #include "kernel/locking/spinlock.hpp"
@@ -92,6 +93,7 @@ Kernel::Kernel(sim::Simulator& s, Config cfg) : sim(s), engine(s.engine()), conf
     drivers_ = std::make_unique<DriverCore>(*this);
     workqueues_ = std::make_unique<Workqueues>(*this);
     latency_ = std::make_unique<Latency>();
+    vfs_ = std::make_unique<Vfs>(*this);
 }
 
 Kernel::~Kernel() {

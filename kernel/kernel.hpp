@@ -35,6 +35,7 @@ class IoBus;
 class DriverCore;
 class Workqueues;
 class Latency;
+class Vfs;
 
 class Kernel {
 public:
@@ -76,6 +77,7 @@ public:
     DriverCore& drivers() { return *drivers_; }
     Workqueues& workqueues() { return *workqueues_; }
     Latency& latency() { return *latency_; }
+    Vfs& vfs() { return *vfs_; }
 
     // The machine around the CPUs: the IO-APIC, and the bus that port I/O, MMIO and DMA
     // reach (devices/bus provides it; nullptr until a machine attaches one).
@@ -140,6 +142,7 @@ private:
     std::unique_ptr<DriverCore> drivers_;
     std::unique_ptr<Workqueues> workqueues_;
     std::unique_ptr<Latency> latency_;
+    std::unique_ptr<Vfs> vfs_;
     IoBus* iobus_ = nullptr;
 };
 

@@ -312,6 +312,8 @@ void Scheduler::resched_curr(Cpu& cpu) {
 
 bool Scheduler::try_to_wake_up(Task& p, unsigned int state) {
     if (!(p.ts.__state & state) || p.exited) return false;
+    // The woken task serves what its waker served (a reader woken by a tasklet, by the IRQ).
+    if (Task* waker = k_.running(); waker && waker != &p) p.origin = waker->origin;
     if (k_.tracing()) trace_wake(k_, trace::Ev::sched_waking, p, static_cast<int>(p.ts.cpu));
     if (p.ts.on_cpu || p.queued) {
         // ttwu_runnable(): still on a CPU (about to sleep, or busy-waiting in an atomic

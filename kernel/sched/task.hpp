@@ -70,6 +70,9 @@ struct Task {
     std::vector<HeldLock> held_locks;
     // --- trace causality: the record whose consequence the running code is ---
     std::uint64_t cause = 0;
+    // --- end-to-end latency: when the interrupt the running code serves was raised (the
+    // device's line or MSI), kept like `cause` but without a trace; -1 if none ---
+    sim::Time origin = -1;
 
     bool is_idle() const { return kind == TaskKind::Idle; }
     bool is_rt() const { return ts.policy == SCHED_FIFO || ts.policy == SCHED_RR; }

@@ -22,6 +22,7 @@ std::vector<Latency::Path> Latency::paths(Symbols& syms) const {
     by_name("tasklet", tasklets_);
     by_name("work", works_);
     by_name("thread", threads_);
+    for (const auto& [file, h] : reads_) out.push_back({"read", file, &h});
     return out;
 }
 

@@ -21,9 +21,12 @@ public:
     void tasklet(const void* fn, sim::Time d) { tasklets_[fn].add(d); }
     void work(const void* fn, sim::Time d) { works_[fn].add(d); }
     void thread(const void* fn, sim::Time d) { threads_[fn].add(d); }
+    // A read(2) that blocked: from the raise of the interrupt whose chain woke the reader
+    // (line or MSI) to the read's return, per device file.
+    void read(const std::string& file, sim::Time d) { reads_[file].add(d); }
 
     struct Path {
-        std::string kind;  // "softirq", "tasklet", "work", "thread"
+        std::string kind;  // "softirq", "tasklet", "work", "thread", "read"
         std::string name;  // the vector's name or the function's
         const sim::Histogram* hist;
     };
@@ -33,6 +36,7 @@ public:
 private:
     std::array<sim::Histogram, 10> softirq_;
     std::map<const void*, sim::Histogram> tasklets_, works_, threads_;
+    std::map<std::string, sim::Histogram> reads_;
 };
 
 }  // namespace irqlab::kernel

@@ -111,12 +111,12 @@ void Cpu::apic_message(int vector, bool level, sim::Time at, std::uint64_t cause
     // A message with no latency and none ahead of it arrives now: the local APIC takes it in
     // place rather than through an event at the same instant (no line needs to settle first).
     if (at <= kernel.now() && messages_.empty()) {
-        lapic.accept_message(vector, level, cause);
+        lapic.accept_message(vector, level, cause, kernel.now());
         return;
     }
     auto it = messages_.end();
     while (it != messages_.begin() && std::prev(it)->at > at) --it;  // keep arrival order
-    messages_.insert(it, Message{at, vector, level, cause});
+    messages_.insert(it, Message{at, vector, level, cause, kernel.now()});
     if (!message_event_.scheduled() || message_event_.when() > messages_.front().at)
         kernel.engine.reschedule(message_event_, messages_.front().at);
 }
@@ -126,7 +126,7 @@ void Cpu::MessageEvent::process() {
     while (!cpu_.messages_.empty() && cpu_.messages_.front().at <= now) {
         Message m = cpu_.messages_.front();
         cpu_.messages_.erase(cpu_.messages_.begin());
-        cpu_.lapic.accept_message(m.vector, m.level, m.cause);
+        cpu_.lapic.accept_message(m.vector, m.level, m.cause, m.sent);
     }
     if (!cpu_.messages_.empty()) cpu_.kernel.engine.schedule(*this, cpu_.messages_.front().at);
 }

@@ -160,6 +160,7 @@ private:
         int vector;
         bool level;
         std::uint64_t cause;
+        sim::Time sent;  // when the source raised it (the origin of end-to-end latencies)
     };
     std::vector<Message> messages_;  // in arrival order; a handful at most, kept allocated
 };

@@ -128,10 +128,13 @@ void irq_exit(Cpu& cpu) {
 void common_interrupt(Cpu& cpu, int vector) {
     Kernel& k = cpu.kernel;
     Task& task = *k.running();
+    sim::Time origin = cpu.lapic.origin(vector);
     std::uint64_t cause = cpu.lapic.start_service(vector);
     cpu.irqs_on = false;  // the interrupt gate clears IF
     std::uint64_t saved_cause = task.cause;
+    sim::Time saved_origin = task.origin;
     task.cause = cause;
+    task.origin = origin;
     if (k.tracing()) {
         sim::TraceRecord r;
         r.arg[0] = vector;
@@ -145,6 +148,7 @@ void common_interrupt(Cpu& cpu, int vector) {
     irq_exit(cpu);
     spend(Cost::irq_exit);
     task.cause = saved_cause;
+    task.origin = saved_origin;
     // irqentry_exit(): back to user mode it always reschedules when asked; back to kernel
     // mode only with full preemption and nothing holding preemption off.
     if (cpu.need_resched && cpu.preempt_count == 0 && !task.is_idle() &&

@@ -10,14 +10,17 @@ namespace irqlab::kernel {
 
 Lapic::Lapic(Cpu& cpu) : cpu_(cpu), timer_(this, "lapic: local timer fires", sim::Priority::Delivery) {}
 
-bool Lapic::accept_message(int vector, bool level, std::uint64_t cause) {
+bool Lapic::accept_message(int vector, bool level, std::uint64_t cause, sim::Time origin) {
     bool was_pending = test(irr_, vector);
     set(irr_, vector);
     if (level)
         set(tmr_, vector);
     else
         clear(tmr_, vector);
-    if (!was_pending) cause_[vector] = cause;
+    if (!was_pending) {
+        cause_[vector] = cause;
+        origin_[vector] = origin >= 0 ? origin : cpu_.kernel.now();
+    }
     Kernel& k = cpu_.kernel;
     if (k.tracing()) {
         sim::TraceRecord r;

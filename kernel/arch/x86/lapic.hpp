@@ -23,12 +23,14 @@ public:
 
     // A message arrives (fixed delivery): sets the IRR bit, records the cause for the trace
     // and level mode for EOI broadcasting. Returns false if the vector was already pending.
-    bool accept_message(int vector, bool level, std::uint64_t cause);
+    bool accept_message(int vector, bool level, std::uint64_t cause, sim::Time origin = -1);
     // The highest pending vector the CPU may take now (ignoring EFLAGS.IF), or -1. Kept up
     // to date by every change of IRR, ISR and TPR: the CPU asks at every delivery point.
     int deliverable() const { return deliverable_; }
     // IRR -> ISR for `vector`; returns the cause recorded when it arrived.
     std::uint64_t start_service(int vector);
+    // When the pending `vector` was raised at its source (the line, the MSI write).
+    sim::Time origin(int vector) const { return origin_[vector]; }
     // EOI: clears the highest ISR bit. Returns it, or -1 if nothing was in service.
     int eoi();
 
@@ -77,6 +79,7 @@ private:
     Bits isr_ = {};
     Bits tmr_ = {};
     std::uint64_t cause_[256] = {};
+    sim::Time origin_[256] = {};
     sim::MemberEvent<&Lapic::timer_fired> timer_;
 };
 

@@ -1,4 +1,5 @@
 #include "kernel/fs/proc/proc.hpp"
+#include "kernel/fs/vfs.hpp"
 
 #include <linux/errno.h>
 
@@ -32,7 +33,7 @@ bool split_irq_path(std::string_view p, unsigned& irq, std::string_view& file) {
 }  // namespace
 
 std::vector<std::string> list(Kernel& k) {
-    std::vector<std::string> out = {"interrupts", "irq/default_smp_affinity", "softirqs", "stat"};
+    std::vector<std::string> out = {"devices", "interrupts", "irq/default_smp_affinity", "softirqs", "stat"};
     for (const auto& [irq, desc] : k.irqs().all())
         for (const std::string& f : irq_proc_files()) out.push_back("irq/" + std::to_string(irq) + "/" + f);
     std::sort(out.begin(), out.end());
@@ -44,6 +45,7 @@ std::optional<std::string> read(Kernel& k, std::string_view path) {
     if (p == "interrupts") return show_interrupts(k);
     if (p == "stat") return show_stat(k);
     if (p == "softirqs") return show_softirqs(k);
+    if (p == "devices") return k.vfs().show_devices();
     if (p == "irq/default_smp_affinity") return default_smp_affinity(k);
     unsigned irq = 0;
     std::string_view file;
