@@ -11,7 +11,9 @@
 #include "kernel/printk/printk.hpp"
 #include "kernel/sched/task.hpp"
 #include "kernel/trace/latency.hpp"
+#include "devices/device.hpp"
 #include "tools/output/irq_latency.hpp"
+#include "tools/scenario/world.hpp"
 
 namespace irqlab::output {
 
@@ -60,10 +62,14 @@ void print_interrupts(std::ostream& out, kernel::Kernel& k, const RunFacts& fact
 
 // Bottom halves: how long each waited to start (softirq: raise -> entry; tasklet:
 // schedule -> entry; work item: queue -> start; IRQ thread: wakeup -> thread_fn).
-void print_bottom_halves(std::ostream& out, kernel::Kernel& k) {
+// Reads: from the raise of the interrupt whose chain woke a blocked reader to the read's
+// return (key press -> IRQ -> hardirq -> tasklet -> wake_up -> scheduled -> read returns).
+void print_latency_table(std::ostream& out, kernel::Kernel& k, bool reads) {
     auto paths = k.latency().paths(k.symbols());
+    std::erase_if(paths, [&](const auto& p) { return (p.kind == "read") != reads; });
     if (paths.empty()) return;
-    out << "\nBottom halves (wait to start)          n     median        p99        max\n";
+    out << (reads ? "\nReads that blocked (irq raised -> read returns)  n     median        p99        max\n"
+                  : "\nBottom halves (wait to start)          n     median        p99        max\n");
     char line[256];
     for (const auto& p : paths) {
         std::snprintf(line, sizeof line, "  %-8s %-24s %9" PRIu64 " %10s %10s %10s\n", p.kind.c_str(), p.name.c_str(),
@@ -72,6 +78,44 @@ void print_bottom_halves(std::ostream& out, kernel::Kernel& k) {
         out << line;
     }
 }
+// Each device model's counters and report lines, and what each process read.
+void print_devices(std::ostream& out, const scenario::World& w) {
+    bool any = false;
+    for (const auto& d : w.devices()) {
+        auto counters = d->counters();
+        auto report = d->report();
+        if (counters.empty() && report.empty()) continue;
+        if (!any) out << "\nDevices\n";
+        any = true;
+        out << "  " << d->instance() << ":";
+        for (const auto& [name, n] : counters) out << " " << name << "=" << n;
+        out << "\n";
+        for (const std::string& l : report) out << "    " << l << "\n";
+    }
+    if (w.reads().empty()) return;
+    out << "\nReads\n";
+    std::map<std::pair<std::string, std::string>, std::pair<std::size_t, std::string>> by_file;
+    for (const auto& r : w.reads()) {
+        auto& [n, text] = by_file[{r.task, r.path}];
+        ++n;
+        text += r.data;
+    }
+    for (const auto& [key, v] : by_file) {
+        std::string shown;
+        for (char c : v.second.substr(0, 60)) {
+            char esc[8];
+            if (c == '\n')
+                shown += "\\n";
+            else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+                std::snprintf(esc, sizeof esc, "\\x%02x", static_cast<unsigned char>(c)), shown += esc;
+            else
+                shown += c;
+        }
+        out << "  " << key.first << " " << key.second << ": " << v.first << " read" << (v.first == 1 ? "" : "s") << ", "
+            << v.second.size() << " bytes \"" << shown << (v.second.size() > 60 ? "..." : "") << "\"\n";
+    }
+}
+
 }  // namespace
 
 void print_summary(std::ostream& out, const scenario::Scenario& sc, kernel::Kernel& k, const scenario::Verdict& v,
@@ -109,7 +153,9 @@ void print_summary(std::ostream& out, const scenario::Scenario& sc, kernel::Kern
     }
 
     print_interrupts(out, k, facts);
-    print_bottom_halves(out, k);
+    print_latency_table(out, k, false);
+    print_latency_table(out, k, true);
+    if (facts.world) print_devices(out, *facts.world);
 
     out << "\nKernel log: " << k.log().total() << " line" << (k.log().total() == 1 ? "" : "s") << "\n";
     const kernel::Bugs& bugs = k.bugs();

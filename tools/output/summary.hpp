@@ -20,6 +20,7 @@ struct RunFacts {
     double wall_seconds = 0;
     std::uint64_t events = 0;
     std::string halted;  // why the machine stopped early, if it did
+    const scenario::World* world = nullptr;  // the devices and what the processes read
 };
 
 void print_summary(std::ostream& out, const scenario::Scenario& sc, kernel::Kernel& k, const scenario::Verdict& v,

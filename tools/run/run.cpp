@@ -82,6 +82,7 @@ int run(const scenario::Scenario& sc, const Options& opt, std::ostream& out, std
         facts.events = simulator.engine().events_processed();
         facts.halted = k.halted_reason();
         facts.latency = &latency;
+        facts.world = &world;
         if (opt.summary) output::print_summary(out, sc, k, verdict, facts);
         code = verdict.ok() ? 0 : 1;
         if (!opt.proc_dir.empty() && !write_proc_dir(k, opt.proc_dir, err)) code = 2;

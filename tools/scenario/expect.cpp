@@ -1,6 +1,9 @@
 #include "tools/scenario/expect.hpp"
 
 #include <algorithm>
+#include <optional>
+
+#include "devices/device.hpp"
 
 #include "kernel/irq/irq.hpp"
 #include "kernel/lib/errname.hpp"
@@ -93,6 +96,40 @@ void judge_latency(const Scenario& sc, kernel::Kernel& k, Verdict& v) {
     }
 }
 
+// What each process's reads returned, concatenated, must contain the expected text.
+void judge_reads(const Scenario& sc, const World& w, Verdict& v) {
+    for (const auto& [task, want] : sc.expect.reads) {
+        std::string got;
+        for (const World::ReadRecord& r : w.reads())
+            if (r.task == task) got += r.data;
+        std::string shown = want;
+        for (char& c : shown)
+            if (c == '\n') c = ' ';
+        if (got.find(want) != std::string::npos)
+            v.met.push_back(task + " read \"" + shown + "\"");
+        else
+            v.failed.push_back(task + " never read \"" + shown + "\" (it read " + std::to_string(got.size()) + " bytes)");
+    }
+}
+
+void judge_devices(const Scenario& sc, const World& w, Verdict& v) {
+    for (const CountExpect& e : sc.expect.devices) {
+        const dev::Device* d = nullptr;
+        for (const auto& dp : w.devices())
+            if (dp->instance() == e.device) d = dp.get();
+        std::optional<std::int64_t> got;
+        if (d)
+            for (const auto& [name, n] : d->counters())
+                if (name == e.counter) got = n;
+        if (!got) {
+            v.failed.push_back(e.what + ": the device has no such counter");
+            continue;
+        }
+        bool ok = e.less ? (e.inclusive ? *got <= e.bound : *got < e.bound) : (e.inclusive ? *got >= e.bound : *got > e.bound);
+        (ok ? v.met : v.failed).push_back(e.what + ": " + std::to_string(*got) + " (expected " + e.text + ")");
+    }
+}
+
 }  // namespace
 
 Verdict judge(const Scenario& sc, kernel::Kernel& k, const World* world) {
@@ -103,6 +140,10 @@ Verdict judge(const Scenario& sc, kernel::Kernel& k, const World* world) {
                 v.failed.push_back(std::string(m.load ? "insmod " : "rmmod ") + m.name + " failed: " +
                                    kernel::errname_signed(m.ret));
         for (const std::string& e : world->step_errors()) v.failed.push_back(e);
+    }
+    if (world) {
+        judge_reads(sc, *world, v);
+        judge_devices(sc, *world, v);
     }
     judge_irqs(sc, k, v);
     judge_dmesg(sc, k, v);

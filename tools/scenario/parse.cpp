@@ -19,10 +19,10 @@ const std::vector<std::string> kMachineKeys = {"cpus", "hz", "preemption", "nohz
                                                "softlockup_thresh", "costs", "threadirqs", "irqpoll", "irqfixup"};
 const std::vector<std::string> kTaskKeys = {"name", "cpu", "policy", "priority", "nice", "start", "program"};
 const std::vector<std::string> kRunKeys = {"until", "seed"};
-const std::vector<std::string> kExpectKeys = {"bugs", "dmesg", "irqs", "latency"};
+const std::vector<std::string> kExpectKeys = {"bugs", "devices", "dmesg", "irqs", "latency", "reads"};
 const std::vector<std::string> kOps = {"compute", "delay", "sleep", "usleep", "lock", "lock_irq", "lock_irqsave",
                                        "lock_bh", "unlock", "unlock_irq", "unlock_irqrestore", "unlock_bh", "wait",
-                                       "complete", "complete_all", "yield", "print", "write", "disable_irq",
+                                       "complete", "complete_all", "yield", "print", "write", "open", "read", "close", "ioctl", "disable_irq",
                                        "disable_irq_nosync", "enable_irq", "synchronize_irq", "tasklet_disable",
                                        "tasklet_disable_nosync", "tasklet_enable", "tasklet_kill", "repeat", "exit"};
 
@@ -209,11 +209,16 @@ struct Parser {
             need_arg();
             if (kthread) r.fail(item, "'write' is a process writing a file: use it in a process's program");
             r.keys(arg, {"path", "data"}, "write");
-            if (!arg["path"] || !arg["data"]) r.fail(arg, "write needs 'path' (like /proc/irq/17/smp_affinity) and 'data'");
+            if (!arg["path"] || !arg["data"]) r.fail(arg, "write needs 'path' (like /proc/irq/17/smp_affinity or /dev/ttyS0) and 'data'");
             o.kind = Op::Kind::Write;
             o.target = r.str(arg["path"], "write.path");
-            if (o.target.rfind("/proc/", 0) != 0) r.fail(arg["path"], "write.path: only files under /proc/ exist");
+            if (o.target.rfind("/proc/", 0) != 0 && o.target.rfind("/dev/", 0) != 0)
+                r.fail(arg["path"], "write.path: only files under /proc/ and /dev/ exist");
             o.text = r.str(arg["data"], "write.data");
+        } else if (name == "open" || name == "read" || name == "close" || name == "ioctl") {
+            need_arg();
+            if (kthread) r.fail(item, "'" + name + "' is a system call: use it in a process's program");
+            file_op(name, arg, o);
         } else if (name == "repeat") {
             need_arg();
             if (depth > 8) r.fail(item, "repeat is nested too deeply");
@@ -228,6 +233,43 @@ struct Parser {
             o.kind = Op::Kind::Exit;
         }
         return o;
+    }
+
+    // open: /dev/kbd | {path, flags: rdonly|wronly|rdwr, nonblock}; read: PATH | {path, bytes};
+    // close: PATH; ioctl: {path, cmd, arg}.
+    void file_op(const std::string& name, const YAML::Node& arg, Op& o) {
+        const YAML::Node& path = arg.IsMap() ? arg["path"] : arg;
+        if (!path) r.fail(arg, name + " needs 'path' (like /dev/kbd)");
+        o.target = r.str(path, (name + " path").c_str());
+        if (o.target.rfind("/dev/", 0) != 0) r.fail(path, name + ": device files are under /dev/ (like /dev/kbd)");
+        if (name == "open") {
+            o.kind = Op::Kind::Open;
+            o.count = 02;  // O_RDWR
+            if (arg.IsMap()) {
+                r.keys(arg, {"path", "flags", "nonblock"}, "open");
+                if (arg["flags"]) {
+                    std::string f = r.choice(arg["flags"], "open.flags", {"rdonly", "wronly", "rdwr"});
+                    o.count = f == "rdonly" ? 0 : f == "wronly" ? 1 : 2;
+                }
+                if (arg["nonblock"] && r.boolean(arg["nonblock"], "open.nonblock")) o.count |= 04000;  // O_NONBLOCK
+            }
+        } else if (name == "read") {
+            o.kind = Op::Kind::Read;
+            o.count = 4096;
+            if (arg.IsMap()) {
+                r.keys(arg, {"path", "bytes"}, "read");
+                if (arg["bytes"]) o.count = static_cast<int>(r.integer(arg["bytes"], "read.bytes", 1, 1 << 20));
+            }
+        } else if (name == "close") {
+            o.kind = Op::Kind::Close;
+            if (arg.IsMap()) r.keys(arg, {"path"}, "close");
+        } else {
+            o.kind = Op::Kind::Ioctl;
+            if (!arg.IsMap() || !arg["cmd"]) r.fail(arg, "ioctl needs {path, cmd, arg}");
+            r.keys(arg, {"path", "cmd", "arg"}, "ioctl");
+            o.count = static_cast<int>(r.integer(arg["cmd"], "ioctl.cmd", 0, INT32_MAX));
+            if (arg["arg"]) o.time2 = r.integer(arg["arg"], "ioctl.arg", 0, INT64_MAX);
+        }
     }
 
     void tasks(const YAML::Node& list, bool kthread) {
@@ -408,14 +450,14 @@ struct Parser {
     // latency: {"tasklet irqgen_bh": {p99: "< 50us", count: ">= 10"}}
     void expect_latency(const YAML::Node& m) {
         r.expect_map(m, "expect.latency");
-        static const std::vector<std::string> kinds = {"softirq", "tasklet", "work", "thread"};
+        static const std::vector<std::string> kinds = {"softirq", "tasklet", "work", "thread", "read"};
         for (const auto& kv : m) {
             std::string path = r.str(kv.first, "a latency path");
             std::string kind = path.substr(0, path.find(' '));
             if (path.find(' ') == std::string::npos ||
                 std::find(kinds.begin(), kinds.end(), kind) == kinds.end())
-                r.fail(kv.first, "a latency path is '<kind> <name>' with kind softirq, tasklet, work or thread "
-                                 "(like 'tasklet irqgen_bh', as the summary lists it)");
+                r.fail(kv.first, "a latency path is '<kind> <name>' with kind softirq, tasklet, work, thread or read "
+                                 "(like 'tasklet irqgen_bh' or 'read /dev/kbd', as the summary lists it)");
             r.keys(kv.second, {"min", "median", "p99", "max", "count"}, "a latency's bounds");
             for (const auto& b : kv.second) {
                 LatencyExpect e;
@@ -446,6 +488,46 @@ struct Parser {
         }
     }
 
+    // devices: {uart16550.0: {overruns: ">= 1"}}: bounds on the device models' counters.
+    void expect_devices(const YAML::Node& m) {
+        r.expect_map(m, "expect.devices");
+        for (const auto& kv : m) {
+            std::string dev = r.str(kv.first, "a device name");
+            if (!is_device(dev)) r.fail(kv.first, "no device named '" + dev + "' (devices are named like irqgen.0)");
+            r.expect_map(kv.second, "a device's expected counters");
+            for (const auto& c : kv.second) {
+                CountExpect e;
+                e.device = dev;
+                e.counter = r.str(c.first, "a counter name");
+                e.what = dev + " " + e.counter;
+                e.text = r.str(c.second, "a bound like '>= 1'");
+                const std::string& text = e.text;
+                std::size_t i = 0;
+                bool exact = text.empty() || (text[0] != '<' && text[0] != '>');  // "5": exactly 5
+                e.inclusive = exact;
+                if (!exact) {
+                    e.less = text[i++] == '<';
+                    if (i < text.size() && text[i] == '=') e.inclusive = true, ++i;
+                }
+                while (i < text.size() && text[i] == ' ') ++i;
+                try {
+                    std::size_t used = 0;
+                    e.bound = std::stoll(text.substr(i), &used);
+                    if (used != text.size() - i) throw std::invalid_argument("junk");
+                } catch (const std::exception&) {
+                    r.fail(c.second, "a counter bound is a number, or one after <, <=, > or >= (like '>= 1')");
+                }
+                if (exact) {  // "5": both bounds
+                    CountExpect lo = e;
+                    lo.less = false;
+                    sc.expect.devices.push_back(lo);
+                    e.less = true;
+                }
+                sc.expect.devices.push_back(e);
+            }
+        }
+    }
+
     void expect(const YAML::Node& m) {
         r.keys(m, kExpectKeys, "expect");
         if (const YAML::Node& d = m["dmesg"]) {
@@ -453,6 +535,16 @@ struct Parser {
             for (const YAML::Node& t : d) sc.expect.dmesg.push_back(r.str(t, "a kernel log text"));
         }
         if (m["irqs"]) expect_irqs(m["irqs"]);
+        if (const YAML::Node& reads = m["reads"]) {
+            r.expect_map(reads, "expect.reads");
+            for (const auto& kv : reads) {
+                std::string task = r.str(kv.first, "a process name");
+                if (std::none_of(sc.tasks.begin(), sc.tasks.end(), [&](const TaskSpec& t) { return t.name == task && !t.kthread; }))
+                    r.fail(kv.first, "no process named '" + task + "'");
+                sc.expect.reads[task] = r.str(kv.second, "the text its reads contain");
+            }
+        }
+        if (const YAML::Node& devs = m["devices"]) expect_devices(devs);
         if (m["latency"]) expect_latency(m["latency"]);
         if (const YAML::Node& bugs = m["bugs"]) {
             r.expect_seq(bugs, "expect.bugs");

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,11 @@ struct Op {
         CompleteAll,
         Yield,
         Print,     // printk(KERN_INFO ...)
-        Write,     // a process writes `text` to the file `target` (a /proc file)
+        Write,     // a process writes `text` to the file `target` (/proc, or a /dev node)
+        Open,      // open(2) of the /dev node `target` (flags in `count`)
+        Read,      // read(2) of up to `count` bytes from the open file `target`
+        Close,     // close(2)
+        Ioctl,     // ioctl(2): cmd in `count`, arg in `time2`
         DisableIrq,        // disable_irq(count)
         DisableIrqNosync,  // disable_irq_nosync(count)
         EnableIrq,         // enable_irq(count)
@@ -104,8 +109,20 @@ struct LatencyExpect {
     std::string text;  // as written, for the verdict
 };
 
+// A bound on a count ("device uart16550.0 overruns: '>= 1'").
+struct CountExpect {
+    std::string what;   // "uart16550.0 overruns"
+    std::string device, counter;
+    bool less = true;
+    bool inclusive = false;
+    std::int64_t bound = 0;
+    std::string text;
+};
+
 struct Expect {
     bool bugs_given = false;
+    std::map<std::string, std::string> reads;  // process -> text its reads must contain
+    std::vector<CountExpect> devices;
     std::vector<std::string> bugs;   // bug kinds that must occur (and no others)
     std::vector<std::string> dmesg;  // texts the kernel log must contain
     std::vector<IrqExpect> irqs;

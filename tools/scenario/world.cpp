@@ -2,6 +2,8 @@
 
 #include <linux/completion.h>
 #include <linux/delay.h>
+#include <linux/errno.h>
+#include <linux/fs.h>
 #include <linux/interrupt.h>
 #include <linux/kthread.h>
 #include <linux/mutex.h>
@@ -14,6 +16,8 @@
 #include "devices/device.hpp"
 #include "kernel/drivers/base/base.hpp"
 #include "kernel/fs/proc/proc.hpp"
+#include "kernel/fs/vfs.hpp"
+#include "kernel/lib/errname.hpp"
 #include "kernel/irq/irq.hpp"
 #include "kernel/kallsyms.hpp"
 #include "kernel/kernel.hpp"
@@ -291,13 +295,21 @@ void World::run_ops(const TaskSpec& spec, const std::vector<Op>& ops, bool& exit
                 if (op.kind == Op::Kind::TaskletKill) tasklet_kill(t);
                 break;
             }
-            case Op::Kind::Write: {
-                // write(2) to a /proc file; a failure is what echo would print on stderr.
-                kernel::spend(kernel::Cost::syscall);
-                long r = kernel::procfs::write(k_, op.target, op.text);
-                if (r < 0) step_errors_.push_back(spec.name + ": write " + op.target + ": error " + std::to_string(r));
+            case Op::Kind::Write:
+                if (op.target.rfind("/dev/", 0) == 0) {
+                    file_op(spec, op);
+                    break;
+                } else {
+                    // write(2) to a /proc file; a failure is what echo would print on stderr.
+                    kernel::spend(kernel::Cost::syscall);
+                    long r = kernel::procfs::write(k_, op.target, op.text);
+                    if (r < 0) step_errors_.push_back(spec.name + ": write " + op.target + ": error " + std::to_string(r));
+                }
                 break;
-            }
+            case Op::Kind::Open:
+            case Op::Kind::Read:
+            case Op::Kind::Close:
+            case Op::Kind::Ioctl: file_op(spec, op); break;
             case Op::Kind::Repeat:
                 for (int i = 0; op.count < 0 || i < op.count; ++i) {
                     run_ops(spec, op.body, exited);
@@ -310,6 +322,64 @@ void World::run_ops(const TaskSpec& spec, const std::vector<Op>& ops, bool& exit
                 exited = true;
                 return;
         }
+    }
+}
+
+void World::step_error(const std::string& e) {
+    if (std::find(step_errors_.begin(), step_errors_.end(), e) == step_errors_.end()) step_errors_.push_back(e);
+}
+
+int World::fd_for(const TaskSpec& spec, const std::string& path) {
+    kernel::Task& self = *k_.running();
+    int fd = k_.vfs().fd_of(self, path);
+    if (fd >= 0) return fd;
+    fd = k_.vfs().open(self, path, O_RDWR);
+    if (fd < 0) step_error(spec.name + ": open " + path + ": " + kernel::errname_signed(fd));
+    return fd;
+}
+
+// The system calls on device files. A read or write of a file the process has not opened
+// opens it first (and keeps it open), as a shell's redirection would.
+void World::file_op(const TaskSpec& spec, const Op& op) {
+    kernel::Task& self = *k_.running();
+    kernel::Vfs& vfs = k_.vfs();
+    switch (op.kind) {
+        case Op::Kind::Open: {
+            int fd = vfs.open(self, op.target, static_cast<unsigned>(op.count));
+            if (fd < 0) step_error(spec.name + ": open " + op.target + ": " + kernel::errname_signed(fd));
+            break;
+        }
+        case Op::Kind::Read: {
+            int fd = fd_for(spec, op.target);
+            if (fd < 0) break;
+            std::string data;
+            long r = vfs.read(self, fd, data, static_cast<std::size_t>(op.count));
+            reads_.push_back({spec.name, op.target, k_.now(), r, data});
+            // A non-blocking read with nothing there is an answer, not a failure.
+            if (r < 0 && r != -EAGAIN) step_error(spec.name + ": read " + op.target + ": " + kernel::errname_signed(static_cast<int>(r)));
+            break;
+        }
+        case Op::Kind::Write: {
+            int fd = fd_for(spec, op.target);
+            if (fd < 0) break;
+            long r = vfs.write(self, fd, op.text);
+            if (r < 0) step_error(spec.name + ": write " + op.target + ": " + kernel::errname_signed(static_cast<int>(r)));
+            break;
+        }
+        case Op::Kind::Close: {
+            int fd = vfs.fd_of(self, op.target);
+            int r = fd < 0 ? fd : vfs.close(self, fd);
+            if (r < 0) step_error(spec.name + ": close " + op.target + ": " + kernel::errname_signed(static_cast<int>(r)));
+            break;
+        }
+        case Op::Kind::Ioctl: {
+            int fd = fd_for(spec, op.target);
+            if (fd < 0) break;
+            long r = vfs.ioctl(self, fd, static_cast<unsigned>(op.count), static_cast<unsigned long>(op.time2));
+            if (r < 0) step_error(spec.name + ": ioctl " + op.target + ": " + kernel::errname_signed(static_cast<int>(r)));
+            break;
+        }
+        default: break;
     }
 }
 

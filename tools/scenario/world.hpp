@@ -46,6 +46,15 @@ public:
     // Steps that failed: a process's write ("echo: write error" in a shell), a kthread's
     // step on a device object its driver did not set up.
     const std::vector<std::string>& step_errors() const { return step_errors_; }
+    // Every read(2) a process made of a device file, in order.
+    struct ReadRecord {
+        std::string task;
+        std::string path;
+        sim::Time at;  // when it returned
+        long ret;      // bytes, or -errno
+        std::string data;
+    };
+    const std::vector<ReadRecord>& reads() const { return reads_; }
 
 private:
     struct Starter;
@@ -70,6 +79,11 @@ private:
     std::vector<std::unique_ptr<kernel::MsiSource>> msi_;
     std::vector<ModuleResult> module_log_;
     std::vector<std::string> step_errors_;
+    std::vector<ReadRecord> reads_;
+    void step_error(const std::string& e);
+    // The process's fd of `path`, opening it (O_RDWR) if it has none; -errno if that fails.
+    int fd_for(const TaskSpec& spec, const std::string& path);
+    void file_op(const TaskSpec& spec, const Op& op);
     std::map<const void*, unsigned long> irq_flags_;  // what each irqsave lock saved
 };
 
