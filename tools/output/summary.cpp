@@ -68,7 +68,7 @@ void print_latency_table(std::ostream& out, kernel::Kernel& k, bool reads) {
     auto paths = k.latency().paths(k.symbols());
     std::erase_if(paths, [&](const auto& p) { return (p.kind == "read") != reads; });
     if (paths.empty()) return;
-    out << (reads ? "\nReads that blocked (irq raised -> read returns)  n     median        p99        max\n"
+    out << (reads ? "\nBlocked reads (irq raised -> return)   n     median        p99        max\n"
                   : "\nBottom halves (wait to start)          n     median        p99        max\n");
     char line[256];
     for (const auto& p : paths) {

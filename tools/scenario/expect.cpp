@@ -125,7 +125,9 @@ void judge_devices(const Scenario& sc, const World& w, Verdict& v) {
             v.failed.push_back(e.what + ": the device has no such counter");
             continue;
         }
-        bool ok = e.less ? (e.inclusive ? *got <= e.bound : *got < e.bound) : (e.inclusive ? *got >= e.bound : *got > e.bound);
+        bool ok = e.exact  ? *got == e.bound
+                  : e.less ? (e.inclusive ? *got <= e.bound : *got < e.bound)
+                           : (e.inclusive ? *got >= e.bound : *got > e.bound);
         (ok ? v.met : v.failed).push_back(e.what + ": " + std::to_string(*got) + " (expected " + e.text + ")");
     }
 }

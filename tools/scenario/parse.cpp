@@ -504,7 +504,6 @@ struct Parser {
                 const std::string& text = e.text;
                 std::size_t i = 0;
                 bool exact = text.empty() || (text[0] != '<' && text[0] != '>');  // "5": exactly 5
-                e.inclusive = exact;
                 if (!exact) {
                     e.less = text[i++] == '<';
                     if (i < text.size() && text[i] == '=') e.inclusive = true, ++i;
@@ -517,12 +516,7 @@ struct Parser {
                 } catch (const std::exception&) {
                     r.fail(c.second, "a counter bound is a number, or one after <, <=, > or >= (like '>= 1')");
                 }
-                if (exact) {  // "5": both bounds
-                    CountExpect lo = e;
-                    lo.less = false;
-                    sc.expect.devices.push_back(lo);
-                    e.less = true;
-                }
+                e.exact = exact;
                 sc.expect.devices.push_back(e);
             }
         }

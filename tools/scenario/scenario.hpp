@@ -113,6 +113,7 @@ struct LatencyExpect {
 struct CountExpect {
     std::string what;   // "uart16550.0 overruns"
     std::string device, counter;
+    bool exact = false;  // "5": exactly
     bool less = true;
     bool inclusive = false;
     std::int64_t bound = 0;
