@@ -15,15 +15,18 @@ Bus::~Bus() = default;
 
 void Bus::map_ports(std::uint16_t base, std::uint16_t size, RegisterWindow* w, std::string owner) {
     ports_[base] = Window{base, size, w, std::move(owner)};
+    last_port_ = nullptr;
 }
 
 void Bus::map_mmio(std::uint64_t base, std::uint64_t size, RegisterWindow* w, std::string owner) {
     mmio_[base] = Window{base, size, w, std::move(owner)};
+    last_mmio_ = nullptr;
 }
 
 void Bus::unmap(RegisterWindow* w) {
     for (auto* m : {&ports_, &mmio_})
         for (auto it = m->begin(); it != m->end();) it = it->second.w == w ? m->erase(it) : std::next(it);
+    last_port_ = last_mmio_ = nullptr;
 }
 
 std::uint64_t Bus::allocate_mmio(std::uint64_t size) {
@@ -32,32 +35,34 @@ std::uint64_t Bus::allocate_mmio(std::uint64_t size) {
     return base;
 }
 
-const Bus::Window* Bus::find(const std::map<std::uint64_t, Window>& m, std::uint64_t addr) {
+const Bus::Window* Bus::find(const std::map<std::uint64_t, Window>& m, std::uint64_t addr, const Window*& last) {
+    if (last && addr - last->base < last->size) return last;
     auto it = m.upper_bound(addr);
     if (it == m.begin()) return nullptr;
     --it;
-    return addr < it->second.base + it->second.size ? &it->second : nullptr;
+    if (addr >= it->second.base + it->second.size) return nullptr;
+    return last = &it->second;
 }
 
 // An access nothing answers reads all ones (a floating bus) and writes go nowhere.
 std::uint64_t Bus::port_read(std::uint16_t port, int size) {
-    const Window* w = find(ports_, port);
+    const Window* w = find(ports_, port, last_port_);
     if (!w) return size == 1 ? 0xff : size == 2 ? 0xffff : 0xffffffffULL;
     return w->w->read(port - w->base, size);
 }
 
 void Bus::port_write(std::uint16_t port, std::uint64_t value, int size) {
-    if (const Window* w = find(ports_, port)) w->w->write(port - w->base, value, size);
+    if (const Window* w = find(ports_, port, last_port_)) w->w->write(port - w->base, value, size);
 }
 
 std::uint64_t Bus::mmio_read(std::uint64_t addr, int size) {
-    const Window* w = find(mmio_, addr);
+    const Window* w = find(mmio_, addr, last_mmio_);
     if (!w) return size == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * size)) - 1;
     return w->w->read(addr - w->base, size);
 }
 
 void Bus::mmio_write(std::uint64_t addr, std::uint64_t value, int size) {
-    if (const Window* w = find(mmio_, addr)) w->w->write(addr - w->base, value, size);
+    if (const Window* w = find(mmio_, addr, last_mmio_)) w->w->write(addr - w->base, value, size);
 }
 
 // --- interrupt lines -----------------------------------------------------------------

@@ -115,7 +115,9 @@ private:
         std::uint64_t size;
         unsigned char* cpu;
     };
-    static const Window* find(const std::map<std::uint64_t, Window>& m, std::uint64_t addr);
+    // The window holding `addr`; `last` remembers the previous hit (drivers touch the same
+    // window again and again), reset whenever the windows change.
+    static const Window* find(const std::map<std::uint64_t, Window>& m, std::uint64_t addr, const Window*& last);
     unsigned char* dma_translate(std::uint64_t bus_addr, std::size_t len);
     // Traces the line change; returns the record that later steps name as their cause.
     std::uint64_t trace_line(const IrqOutput& out, int level);
@@ -125,6 +127,8 @@ private:
     kernel::IoApic& ioapic_;
     std::map<std::uint64_t, Window> ports_;
     std::map<std::uint64_t, Window> mmio_;
+    const Window* last_port_ = nullptr;
+    const Window* last_mmio_ = nullptr;
     std::uint64_t next_mmio_ = 0xfe000000;
     std::vector<std::unique_ptr<IrqOutput>> outputs_;
     std::map<std::uint64_t, DmaRegion> dma_;

@@ -109,24 +109,31 @@ const char* acquire_ip_of(const Task& t, const char* fn) {
     return it != t.frames.rend() ? it->fn : nullptr;
 }
 
-// register_lock_class(): the class of a map, made at its first acquisition. A class named
-// like an older one prints as "name#2" (count_matching_names()).
-LockClass& register_lock_class(Kernel& k, struct lockdep_map* map, int wait_type) {
+// look_up_lock_class() and the rest of register_lock_class(): the class of a map's key,
+// made at its first acquisition. A class named like an older one prints as "name#2"
+// (count_matching_names()). Out of line: the hot path is the class_cache hit below.
+[[gnu::noinline]] LockClass& look_up_lock_class(Kernel& k, struct lockdep_map* map, int wait_type) {
     const void* key = map->key ? static_cast<const void*>(map->key) : static_cast<const void*>(map);
     Lockdep& ld = k.locking().lockdep;
-    auto& cached = ld.class_cache[pointer_slot(key, ld.class_cache.size())];
-    if (cached.first == key) return *cached.second;
+    auto remember = [&](LockClass& c) -> LockClass& {
+        map->class_cache = &c;
+        map->__irqlab_lockdep = ld.id;
+        return c;
+    };
     auto& classes = ld.classes;
-    if (auto it = classes.find(key); it != classes.end()) {
-        cached = {key, &it->second};
-        return it->second;
-    }
+    if (auto it = classes.find(key); it != classes.end()) return remember(it->second);
     LockClass c;
     c.name = map->name ? map->name : k.symbols().name_of(key);
     c.wait_type = wait_type;
     for (const auto& entry : classes)
         if (entry.second.name == c.name) c.name_version = std::max(c.name_version, entry.second.name_version + 1);
-    return classes.emplace(key, std::move(c)).first->second;
+    return remember(classes.emplace(key, std::move(c)).first->second);
+}
+
+// register_lock_class(): the class the map's class_cache holds, or the one looked up.
+LockClass& register_lock_class(Kernel& k, struct lockdep_map* map, int wait_type) {
+    if (map->class_cache && map->__irqlab_lockdep == k.locking().lockdep.id) return *static_cast<LockClass*>(map->class_cache);
+    return look_up_lock_class(k, map, wait_type);
 }
 
 // get_usage_char(): '+' taken with the irq enabled, '-' used in the irq, '?' both.
@@ -339,6 +346,11 @@ Task* irq_change_task(Kernel& k) {
 }
 
 }  // namespace
+
+Lockdep::Lockdep() {
+    static unsigned long next_id = 0;
+    id = ++next_id;
+}
 
 void lockdep_acquire(Kernel& k, struct lockdep_map* map, const void* lock, const LockAcquire& how) {
     Task* t = k.running();

@@ -30,10 +30,11 @@ struct LockClass {
 };
 
 struct Lockdep {
-    std::unordered_map<const void*, LockClass> classes;  // by key
-    // The classes looked up last, by key (Linux caches them in the lockdep_map; irqlab's
-    // maps can outlive a kernel, so the cache is the kernel's). Map nodes never move.
-    std::array<std::pair<const void*, LockClass*>, 16> class_cache{};
+    Lockdep();
+    std::unordered_map<const void*, LockClass> classes;  // by key; nodes never move
+    // Which lockdep this is: a map's class_cache holds a class of the lockdep whose id it
+    // notes (maps can outlive a simulated kernel).
+    unsigned long id;
 };
 
 // How a lock is taken, beside its map (lock_acquire()'s other arguments): `fn` is the

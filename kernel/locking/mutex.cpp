@@ -85,6 +85,7 @@ void __mutex_init(struct mutex* lock, const char* name, struct lock_class_key* k
     lock->magic = kMutexMagic;
     lock->dep_map.key = key;
     lock->dep_map.name = name;
+    lock->dep_map.class_cache = nullptr;
 }
 
 // The line numbers are those of the might_sleep() in each function of 6.12's mutex.c.

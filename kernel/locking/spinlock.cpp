@@ -124,6 +124,7 @@ void __raw_spin_lock_init(raw_spinlock_t* lock, const char* name, struct lock_cl
     lock->nr_spinning = 0;
     lock->dep_map.key = key;
     lock->dep_map.name = name;
+    lock->dep_map.class_cache = nullptr;
 }
 
 void __irqlab_spin_lock_init(spinlock_t* lock, const char* name, struct lock_class_key* key) {

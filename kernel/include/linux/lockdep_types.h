@@ -27,6 +27,10 @@ struct lock_class_key {
 struct lockdep_map {
 	struct lock_class_key *key;
 	const char *name;
+	/* Linux's class_cache[]: the class found at the last acquisition. A map can outlive a
+	 * simulated kernel, so irqlab also notes whose class it is. */
+	void *class_cache;
+	unsigned long __irqlab_lockdep;
 };
 
 #define STATIC_LOCKDEP_MAP_INIT(_name, _key) { .key = (_key), .name = (_name) }
