@@ -317,6 +317,14 @@ bool mark_usage(Kernel& k, Task& curr, const Hlock& self, LockClass& c, bool try
     return mark_lock(k, curr, self, c, LOCK_USED, s, from);
 }
 
+// mark_usage() as __lock_acquire() calls it: out of line, since a class has its usage bits
+// after its first few acquisitions.
+[[gnu::noinline]] void mark_usage_from_acquire(Kernel& k, Task& t, const Hlock& self, LockClass& c,
+                                               const LockAcquire& how, const IrqState& s) {
+    Entry from{{"lock_acquire", how.fn}, {"print_usage_bug", "mark_lock", "__lock_acquire", "lock_acquire", how.fn}};
+    mark_usage(k, t, self, c, how.trylock, s, from);
+}
+
 // mark_held_locks(): every lock the task holds gets `base_bit`.
 bool mark_held_locks(Kernel& k, Task& curr, int base_bit, const IrqState& s, const Entry& from) {
     for (std::size_t i = 0; i < curr.held_locks.size(); ++i) {
@@ -361,11 +369,8 @@ void lockdep_acquire(Kernel& k, struct lockdep_map* map, const void* lock, const
     if (k.locking().debug_locks && !(k.this_cpu().preempt_count & NMI_MASK)) {
         LockClass& c = register_lock_class(k, map, how.wait_type);
         IrqState s = irq_state(k);
-        if (unsigned bits = usage_bits(how.trylock, s); (c.usage_mask & bits) != bits) {
-            Entry from{{"lock_acquire", how.fn},
-                       {"print_usage_bug", "mark_lock", "__lock_acquire", "lock_acquire", how.fn}};
-            mark_usage(k, *t, {map, ip}, c, how.trylock, s, from);
-        }
+        if (unsigned bits = usage_bits(how.trylock, s); (c.usage_mask & bits) != bits)
+            mark_usage_from_acquire(k, *t, {map, ip}, c, how, s);
     }
     t->held_locks.push_back({map, lock, ip});
 }
