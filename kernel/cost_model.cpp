@@ -24,6 +24,7 @@ const std::array<CostEntry, static_cast<int>(Cost::count_)>& cost_table() {
         {"api_call", 20, "a short kernel function with a lock or an atomic, tens of ns"},
         {"kmalloc", 100, "a slab fast-path allocation, ~100 ns"},
         {"kthread_create", 30000, "kthread_create_on_node: kthreadd forks, the thread first runs; tens of us"},
+        {"net_stack", 1500, "IP + UDP receive to the socket queue, ~1-2 us per packet (Mogul & Ramakrishnan's IP input)"},
     }};
     return table;
 }

@@ -32,6 +32,7 @@ enum class Cost : int {
     api_call,         // a small kernel API call (tasklet_schedule, raise_softirq, queue_work)
     kmalloc,          // one slab allocation
     kthread_create,   // kthreadd forking a kernel thread (a new kworker)
+    net_stack,        // one received packet through the protocol stack to its socket
     count_
 };
 

@@ -12,6 +12,7 @@
 #include "kernel/arch/x86/io_apic.hpp"
 #include "kernel/drivers/base/base.hpp"
 #include "kernel/fs/vfs.hpp"
+#include "kernel/net/net.hpp"
 #include "kernel/irq/irq.hpp"
 #include "kernel/kallsyms.hpp"
 #include "kernel/locking/spinlock.hpp"
@@ -94,6 +95,7 @@ Kernel::Kernel(sim::Simulator& s, Config cfg) : sim(s), engine(s.engine()), conf
     workqueues_ = std::make_unique<Workqueues>(*this);
     latency_ = std::make_unique<Latency>();
     vfs_ = std::make_unique<Vfs>(*this);
+    net_ = std::make_unique<Net>(*this);
 }
 
 Kernel::~Kernel() {
@@ -132,6 +134,7 @@ Task* Kernel::find_task(std::string_view comm) const {
 void Kernel::boot() {
     irqs_->boot_messages();
     softirq_init(*this);
+    net_->init();  // net_dev_init(): NET_TX, NET_RX, the backlogs
     for (int i = 0; i < nr_cpus(); ++i) {
         Cpu& cpu = *cpus_[static_cast<std::size_t>(i)];
         Task& idle = create_task(TaskKind::Idle, "swapper/" + std::to_string(i));

@@ -36,6 +36,7 @@ class DriverCore;
 class Workqueues;
 class Latency;
 class Vfs;
+class Net;
 
 class Kernel {
 public:
@@ -78,6 +79,7 @@ public:
     Workqueues& workqueues() { return *workqueues_; }
     Latency& latency() { return *latency_; }
     Vfs& vfs() { return *vfs_; }
+    Net& net() { return *net_; }
 
     // The machine around the CPUs: the IO-APIC, and the bus that port I/O, MMIO and DMA
     // reach (devices/bus provides it; nullptr until a machine attaches one).
@@ -143,6 +145,7 @@ private:
     std::unique_ptr<Workqueues> workqueues_;
     std::unique_ptr<Latency> latency_;
     std::unique_ptr<Vfs> vfs_;
+    std::unique_ptr<Net> net_;
     IoBus* iobus_ = nullptr;
 };
 

@@ -1,5 +1,6 @@
 #include "kernel/fs/proc/proc.hpp"
 #include "kernel/fs/vfs.hpp"
+#include "kernel/net/net.hpp"
 
 #include <linux/errno.h>
 
@@ -33,7 +34,7 @@ bool split_irq_path(std::string_view p, unsigned& irq, std::string_view& file) {
 }  // namespace
 
 std::vector<std::string> list(Kernel& k) {
-    std::vector<std::string> out = {"devices", "interrupts", "irq/default_smp_affinity", "softirqs", "stat"};
+    std::vector<std::string> out = {"devices", "interrupts", "irq/default_smp_affinity", "net/dev", "net/softnet_stat", "softirqs", "stat"};
     for (const auto& [irq, desc] : k.irqs().all())
         for (const std::string& f : irq_proc_files()) out.push_back("irq/" + std::to_string(irq) + "/" + f);
     std::sort(out.begin(), out.end());
@@ -46,6 +47,8 @@ std::optional<std::string> read(Kernel& k, std::string_view path) {
     if (p == "stat") return show_stat(k);
     if (p == "softirqs") return show_softirqs(k);
     if (p == "devices") return k.vfs().show_devices();
+    if (p == "net/softnet_stat") return k.net().show_softnet_stat();
+    if (p == "net/dev") return k.net().show_dev();
     if (p == "irq/default_smp_affinity") return default_smp_affinity(k);
     unsigned irq = 0;
     std::string_view file;
