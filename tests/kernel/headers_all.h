@@ -12,6 +12,7 @@
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/err.h>
+#include <linux/etherdevice.h>
 #include <linux/fs.h>
 #include <linux/errno.h>
 #include <linux/gfp.h>
@@ -33,12 +34,14 @@
 #include <linux/lockdep_types.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/netdevice.h>
 #include <linux/preempt.h>
 #include <linux/platform_device.h>
 #include <linux/poll.h>
 #include <linux/printk.h>
 #include <linux/property.h>
 #include <linux/sched.h>
+#include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
