@@ -41,6 +41,7 @@
 #include <linux/printk.h>
 #include <linux/property.h>
 #include <linux/sched.h>
+#include <linux/serial_reg.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
