@@ -136,6 +136,7 @@ int ksoftirqd_fn(void*) {
         k.sched().preempt_schedule();
         cpu.irqs_on = false;  // ksoftirqd_run_begin()
         if (cpu.softirq_pending) handle_softirqs(true);
+        k.running()->origin = -1;     // this pass is done (see try_to_wake_up)
         k.this_cpu().irqs_on = true;  // ksoftirqd_run_end()
         cond_resched();
     }

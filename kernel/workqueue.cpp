@@ -112,6 +112,7 @@ void process_one_work(Kernel& k, Worker& worker, struct work_struct* work) {
     task.frames.push_back({k.symbols().name_of(reinterpret_cast<const void*>(fn)), irq_stack});
     fn(work);
     task.frames.resize(task.frames.size() - 2);
+    if (worker.task) task.origin = -1;  // a kworker's item is done (BH work borrows a task)
     trace_work(k, trace::Ev::workqueue_execute_end, work, fn);
 
     Cpu& cpu = k.this_cpu();

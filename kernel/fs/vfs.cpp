@@ -207,6 +207,7 @@ long Vfs::read(Task& t, int fd, std::string& out, std::size_t count) {
     SyscallFrames frames(t, "__x64_sys_read", "vfs_read", reinterpret_cast<const void*>(fop));
     out.assign(count, '\0');
     unsigned long switches = t.ts.nvcsw;
+    t.origin = -1;  // what wakes this read starts its latency
     ssize_t r = fop(&f->file, out.data(), count, &f->file.f_pos);
     out.resize(r > 0 ? static_cast<std::size_t>(r) : 0);
     // A read that slept and was woken by an interrupt's chain: end-to-end latency.

@@ -49,6 +49,7 @@ irqreturn_t irq_thread_fn(IrqDesc& desc, IrqAction& action) {
         k.latency().thread(reinterpret_cast<const void*>(action.thread_fn), k.now() - action.woken_at);
         ret = action.thread_fn(static_cast<int>(action.irq), action.dev_id);
     }
+    k.running()->origin = -1;  // this interrupt is served
     if (ret == IRQ_HANDLED) desc.threads_handled++;
     irq_finalize_oneshot(desc, action);
     return ret;

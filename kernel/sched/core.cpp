@@ -313,7 +313,12 @@ void Scheduler::resched_curr(Cpu& cpu) {
 bool Scheduler::try_to_wake_up(Task& p, unsigned int state) {
     if (!(p.ts.__state & state) || p.exited) return false;
     // The woken task serves what its waker served (a reader woken by a tasklet, by the IRQ).
-    if (Task* waker = k_.running(); waker && waker != &p) p.origin = waker->origin;
+    // A task woken in the middle of serving an earlier interrupt (an IRQ thread waiting
+    // for a bus transfer's completion) keeps the earlier origin: the chain started there.
+    // Kernel threads drop their origin when they finish an item (irq_thread_fn, a work
+    // item, a ksoftirqd pass), a process at each read.
+    if (Task* waker = k_.running(); waker && waker != &p && waker->origin >= 0)
+        p.origin = p.origin < 0 ? waker->origin : std::min(p.origin, waker->origin);
     if (k_.tracing()) trace_wake(k_, trace::Ev::sched_waking, p, static_cast<int>(p.ts.cpu));
     if (p.ts.on_cpu || p.queued) {
         // ttwu_runnable(): still on a CPU (about to sleep, or busy-waiting in an atomic
