@@ -2,7 +2,10 @@
 
 #include <linux/cdev.h>
 #include <linux/errno.h>
+#include <linux/poll.h>
 #include <linux/printk.h>
+#include <linux/sched.h>
+#include <linux/wait.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -10,6 +13,7 @@
 #include "kernel/drivers/base/base.hpp"
 #include "kernel/kallsyms.hpp"
 #include "kernel/kernel.hpp"
+#include "kernel/sched/sched.hpp"
 #include "kernel/sched/spend.hpp"
 #include "kernel/sched/task.hpp"
 #include "kernel/trace/latency.hpp"
@@ -231,6 +235,62 @@ long Vfs::ioctl(Task& t, int fd, unsigned cmd, unsigned long arg) {
     if (!fop) return -ENOTTY;
     SyscallFrames frames(t, "__x64_sys_ioctl", "do_vfs_ioctl", reinterpret_cast<const void*>(fop));
     return fop(&f->file, cmd, arg);
+}
+
+namespace {
+// fs/select.c's poll_wqueues, for one file: the entries __pollwait() put on the driver's
+// queues, and whether one of them fired (pollwake()). The poll_table comes first: the
+// queueing callback finds the rest from it.
+struct PollWait {
+    poll_table pt;
+    struct task_struct* task;
+    bool triggered = false;
+    std::vector<std::pair<wait_queue_head_t*, std::unique_ptr<wait_queue_entry_t>>> entries;
+};
+
+int pollwake(wait_queue_entry_t* wait, unsigned mode, int, void*) {
+    auto* pw = static_cast<PollWait*>(wait->private_);
+    pw->triggered = true;
+    return wake_up_state(pw->task, mode);
+}
+
+void pollwait(struct file*, wait_queue_head_t* head, poll_table* p) {
+    auto* pw = reinterpret_cast<PollWait*>(p);
+    auto entry = std::make_unique<wait_queue_entry_t>();
+    entry->flags = 0;
+    entry->private_ = pw;
+    entry->func = pollwake;
+    add_wait_queue(head, entry.get());
+    pw->entries.emplace_back(head, std::move(entry));
+}
+}  // namespace
+
+// do_poll() for one file: the driver's poll() registers the caller on its queues (first
+// pass only) and says what is ready; with nothing ready the task sleeps until a queue
+// fires or the timeout passes, then asks again.
+long Vfs::poll(Task& t, int fd, unsigned events, sim::Time timeout) {
+    OpenFile* f = lookup(t, fd);
+    if (!f) return -EBADF;
+    auto fop = f->file.f_op->poll;
+    constexpr unsigned kAlways = POLLERR | POLLHUP;
+    if (!fop) return static_cast<long>((POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM) & (events | kAlways));  // DEFAULT_POLLMASK
+    SyscallFrames frames(t, "__x64_sys_poll", "do_sys_poll", reinterpret_cast<const void*>(fop));
+    PollWait pw;
+    pw.pt._qproc = pollwait;
+    pw.pt._key = events | kAlways;
+    pw.task = &t.ts;
+    sim::Time deadline = timeout == sim::kNever ? sim::kNever : k_.now() + timeout;
+    unsigned mask = 0;
+    for (bool first = true;; first = false) {
+        mask = fop(&f->file, first ? &pw.pt : nullptr) & (events | kAlways);
+        if (mask || k_.now() >= deadline) break;
+        __set_current_state(TASK_INTERRUPTIBLE);
+        if (!pw.triggered) k_.sched().schedule(deadline, deadline);
+        __set_current_state(TASK_RUNNING);
+        pw.triggered = false;
+    }
+    for (auto& [head, entry] : pw.entries) remove_wait_queue(head, entry.get());
+    return mask;
 }
 
 // close(2): the last reference goes, so release() runs (__fput()).

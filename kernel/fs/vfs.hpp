@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/time.hpp"
+
 struct cdev;
 
 namespace irqlab::kernel {
@@ -67,6 +69,9 @@ public:
     long read(Task& t, int fd, std::string& out, std::size_t count);
     long write(Task& t, int fd, std::string_view data);
     long ioctl(Task& t, int fd, unsigned cmd, unsigned long arg);
+    // poll(2) of one fd for `events`: the events ready (0 when `timeout` ran out first;
+    // sim::kNever waits for good), or -errno.
+    long poll(Task& t, int fd, unsigned events, sim::Time timeout);
     int close(Task& t, int fd);
     // The task's newest open fd of `path`; -EBADF if none.
     int fd_of(const Task& t, std::string_view path) const;

@@ -109,3 +109,28 @@ expect:
     CHECK(unknown.out.find("mydev.0 nonsense: the device has no such counter") != std::string::npos);
     CHECK(error_of(cat(base, "    mydev.9: {received: 1}\n")).find("no device named 'mydev.9'") != std::string::npos);
 }
+
+TEST_CASE("poll sleeps on the driver's queues until it is ready or its timeout passes (do_poll)") {
+    auto r = run_yaml("poll", R"(irqlab: 1
+devices:
+  - {type: i8042, text: "hi", start: 5ms, interval: 20ms, hold: 5ms}
+processes:
+  - name: p
+    program:
+      - open: {path: /dev/kbd, flags: rdonly}
+      - poll: {path: /dev/kbd, events: in, timeout: 2ms}
+      - poll: /dev/kbd
+      - read: /dev/kbd
+      - poll: {path: /dev/kbd, timeout: 100ms}
+      - read: /dev/kbd
+run: {until: 100ms}
+expect:
+  reads: {p: "hi"}
+)");
+    CHECK(r.code == 0);
+    // The first times out before the first key (5ms); the second waits for it; the third
+    // for the second key.
+    CHECK(r.out.find("p /dev/kbd: 3 polls, 2 ready, 1 timed out") != std::string::npos);
+    CHECK(error_of("irqlab: 1\nprocesses:\n  - name: p\n    program:\n      - poll: {path: /dev/kbd, events: [in, err]}\nrun: {until: 1ms}\n")
+              .find("poll.events") != std::string::npos);
+}

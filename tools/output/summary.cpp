@@ -92,6 +92,18 @@ void print_devices(std::ostream& out, const scenario::World& w) {
         out << "\n";
         for (const std::string& l : report) out << "    " << l << "\n";
     }
+    if (!w.polls().empty()) {
+        out << "\nPolls\n";
+        std::map<std::pair<std::string, std::string>, std::pair<std::size_t, std::size_t>> polls;  // all, timed out
+        for (const auto& p : w.polls()) {
+            auto& [n, timeouts] = polls[{p.task, p.path}];
+            ++n;
+            if (p.ret == 0) ++timeouts;
+        }
+        for (const auto& [key, v] : polls)
+            out << "  " << key.first << " " << key.second << ": " << v.first << " poll" << (v.first == 1 ? "" : "s") << ", "
+                << v.first - v.second << " ready, " << v.second << " timed out\n";
+    }
     if (w.reads().empty()) return;
     out << "\nReads\n";
     std::map<std::pair<std::string, std::string>, std::pair<std::size_t, std::string>> by_file;

@@ -22,7 +22,7 @@ const std::vector<std::string> kRunKeys = {"until", "seed"};
 const std::vector<std::string> kExpectKeys = {"bugs", "devices", "dmesg", "irqs", "latency", "reads"};
 const std::vector<std::string> kOps = {"compute", "delay", "sleep", "usleep", "lock", "lock_irq", "lock_irqsave",
                                        "lock_bh", "unlock", "unlock_irq", "unlock_irqrestore", "unlock_bh", "wait",
-                                       "complete", "complete_all", "yield", "print", "write", "open", "read", "close", "ioctl", "disable_irq",
+                                       "complete", "complete_all", "yield", "print", "write", "open", "read", "close", "ioctl", "poll", "disable_irq",
                                        "disable_irq_nosync", "enable_irq", "synchronize_irq", "tasklet_disable",
                                        "tasklet_disable_nosync", "tasklet_enable", "tasklet_kill", "repeat", "exit"};
 
@@ -215,7 +215,7 @@ struct Parser {
             if (o.target.rfind("/proc/", 0) != 0 && o.target.rfind("/dev/", 0) != 0)
                 r.fail(arg["path"], "write.path: only files under /proc/ and /dev/ exist");
             o.text = r.str(arg["data"], "write.data");
-        } else if (name == "open" || name == "read" || name == "close" || name == "ioctl") {
+        } else if (name == "open" || name == "read" || name == "close" || name == "ioctl" || name == "poll") {
             need_arg();
             if (kthread) r.fail(item, "'" + name + "' is a system call: use it in a process's program");
             file_op(name, arg, o);
@@ -259,6 +259,23 @@ struct Parser {
             if (arg.IsMap()) {
                 r.keys(arg, {"path", "bytes"}, "read");
                 if (arg["bytes"]) o.count = static_cast<int>(r.integer(arg["bytes"], "read.bytes", 1, 1 << 20));
+            }
+        } else if (name == "poll") {
+            o.kind = Op::Kind::Poll;
+            o.count = 0x0001;  // POLLIN
+            o.time = sim::kNever;
+            if (arg.IsMap()) {
+                r.keys(arg, {"path", "events", "timeout"}, "poll");
+                if (const YAML::Node& ev = arg["events"]) {
+                    o.count = 0;
+                    std::vector<YAML::Node> list;
+                    if (ev.IsSequence())
+                        for (const YAML::Node& e : ev) list.push_back(e);
+                    else
+                        list.push_back(ev);
+                    for (const YAML::Node& e : list) o.count |= r.choice(e, "poll.events", {"in", "out"}) == "in" ? 0x0001 : 0x0004;
+                }
+                if (arg["timeout"]) o.time = r.time(arg["timeout"], "poll.timeout", 0, 3600 * sim::kNsPerSec);
             }
         } else if (name == "close") {
             o.kind = Op::Kind::Close;

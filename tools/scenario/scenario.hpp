@@ -41,6 +41,7 @@ struct Op {
         Read,      // read(2) of up to `count` bytes from the open file `target`
         Close,     // close(2)
         Ioctl,     // ioctl(2): cmd in `count`, arg in `time2`
+        Poll,      // poll(2) of `target` for the events in `count`, timeout `time` (kNever: none)
         DisableIrq,        // disable_irq(count)
         DisableIrqNosync,  // disable_irq_nosync(count)
         EnableIrq,         // enable_irq(count)

@@ -309,7 +309,8 @@ void World::run_ops(const TaskSpec& spec, const std::vector<Op>& ops, bool& exit
             case Op::Kind::Open:
             case Op::Kind::Read:
             case Op::Kind::Close:
-            case Op::Kind::Ioctl: file_op(spec, op); break;
+            case Op::Kind::Ioctl:
+            case Op::Kind::Poll: file_op(spec, op); break;
             case Op::Kind::Repeat:
                 for (int i = 0; op.count < 0 || i < op.count; ++i) {
                     run_ops(spec, op.body, exited);
@@ -370,6 +371,14 @@ void World::file_op(const TaskSpec& spec, const Op& op) {
             int fd = vfs.fd_of(self, op.target);
             int r = fd < 0 ? fd : vfs.close(self, fd);
             if (r < 0) step_error(spec.name + ": close " + op.target + ": " + kernel::errname_signed(static_cast<int>(r)));
+            break;
+        }
+        case Op::Kind::Poll: {
+            int fd = fd_for(spec, op.target);
+            if (fd < 0) break;
+            long r = vfs.poll(self, fd, static_cast<unsigned>(op.count), op.time);
+            polls_.push_back({spec.name, op.target, k_.now(), r});
+            if (r < 0) step_error(spec.name + ": poll " + op.target + ": " + kernel::errname_signed(static_cast<int>(r)));
             break;
         }
         case Op::Kind::Ioctl: {

@@ -55,6 +55,14 @@ public:
         std::string data;
     };
     const std::vector<ReadRecord>& reads() const { return reads_; }
+    // Every poll(2): what it returned (the ready events, 0 for a timeout).
+    struct PollRecord {
+        std::string task;
+        std::string path;
+        sim::Time at;
+        long ret;
+    };
+    const std::vector<PollRecord>& polls() const { return polls_; }
 
 private:
     struct Starter;
@@ -80,6 +88,7 @@ private:
     std::vector<ModuleResult> module_log_;
     std::vector<std::string> step_errors_;
     std::vector<ReadRecord> reads_;
+    std::vector<PollRecord> polls_;
     void step_error(const std::string& e);
     // The process's fd of `path`, opening it (O_RDWR) if it has none; -errno if that fails.
     int fd_for(const TaskSpec& spec, const std::string& path);
