@@ -190,10 +190,11 @@ static int irqgen_probe(struct platform_device *pdev)
 	if (device_property_read_bool(dev, "oneshot"))
 		flags |= IRQF_ONESHOT;
 
-	if (device_property_read_bool(dev, "threaded"))
-		ret = devm_request_threaded_irq(dev, g->irq,
-				device_property_read_bool(dev, "primary") ? irqgen_quick_check : NULL,
-				irqgen_thread_fn, flags, dev_name(dev), g);
+	if (device_property_read_bool(dev, "threaded") && device_property_read_bool(dev, "primary"))
+		ret = devm_request_threaded_irq(dev, g->irq, irqgen_quick_check, irqgen_thread_fn, flags,
+						dev_name(dev), g);
+	else if (device_property_read_bool(dev, "threaded"))
+		ret = devm_request_threaded_irq(dev, g->irq, NULL, irqgen_thread_fn, flags, dev_name(dev), g);
 	else
 		ret = devm_request_irq(dev, g->irq, irqgen_isr, flags, dev_name(dev), g);
 	if (ret)

@@ -22,7 +22,7 @@ const char* cpu_time_name(CpuTime t) {
 Cpu::Cpu(Kernel& k, int i) : kernel(k), id(i), lapic(*this), resume_(*this), message_event_(*this) {}
 
 CpuTime Cpu::current_time_class() const {
-    if (preempt_count & HARDIRQ_MASK) return CpuTime::Irq;
+    if ((preempt_count & HARDIRQ_MASK) || in_irq_path) return CpuTime::Irq;
     if (preempt_count & SOFTIRQ_OFFSET) return CpuTime::Softirq;
     if (curr && curr->in_user) return CpuTime::User;
     if (curr && curr->is_idle()) return CpuTime::Idle;

@@ -128,6 +128,9 @@ public:
     void flush_accounting();
     bool hung = false;   // declared hung by the watchdog: the run ends
     int spin_depth = 0;  // inside spin_until() (interrupts taken while spinning included)
+    // In the interrupt entry or exit path outside irq_enter()/irq_exit(): the time counts as
+    // irq time (IRQ_TIME_ACCOUNTING charges the whole hardirq to it), not to the task.
+    bool in_irq_path = false;
 
 private:
     class ResumeEvent final : public sim::Event {

@@ -140,13 +140,17 @@ void common_interrupt(Cpu& cpu, int vector) {
         r.arg[0] = vector;
         task.cause = k.emit(trace::Ev::irqlab_lapic_accept, r);
     }
+    cpu.in_irq_path = true;
     spend(Cost::irq_entry);  // IF is clear: nothing nests in the entry path
+    cpu.in_irq_path = false;
     irq_enter(cpu);
     task.frames.push_back({vector >= FIRST_SYSTEM_VECTOR ? "asm_sysvec" : "common_interrupt", true});
     dispatch(cpu, vector);
     task.frames.pop_back();
     irq_exit(cpu);
+    cpu.in_irq_path = true;
     spend(Cost::irq_exit);
+    cpu.in_irq_path = false;
     task.cause = saved_cause;
     task.origin = saved_origin;
     // irqentry_exit(): back to user mode it always reschedules when asked; back to kernel
