@@ -241,4 +241,8 @@ int netif_rx(struct sk_buff* skb) {
     return ret;
 }
 
+// --- transmit ------------------------------------------------------------------------
+
+int dev_queue_xmit(struct sk_buff* skb) { return Kernel::get().net().xmit(skb); }
+
 }  // extern "C"

@@ -2,6 +2,7 @@
 // and the receive path (see net.hpp for what irqlab leaves out).
 #include "kernel/net/net.hpp"
 
+#include <linux/bottom_half.h>
 #include <linux/bug.h>
 #include <linux/cdev.h>
 #include <linux/errno.h>
@@ -14,7 +15,9 @@
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 #include "kernel/fs/vfs.hpp"
 #include "kernel/kallsyms.hpp"
@@ -126,7 +129,34 @@ ssize_t sock_read(struct file* f, char __user* buf, size_t len, loff_t*) {
     return static_cast<ssize_t>(take);
 }
 
-const struct file_operations sock_fops = {.read = sock_read, .open = sock_open};
+// A write sends one packet, as a datagram socket's send does: the data behind an Ethernet
+// header (to the broadcast address, from the device, IPv4), padded to the minimum frame,
+// through the stack's output path (Cost::net_stack) to dev_queue_xmit(). As for UDP
+// without IP_RECVERR, a packet the device drops is not the writer's error.
+ssize_t sock_write(struct file* f, const char __user* buf, size_t len, loff_t*) {
+    auto* dev = static_cast<struct net_device*>(f->private_data);
+    if (!Net::record(dev).registered) return -ENXIO;
+    if (len > dev->mtu) return -EMSGSIZE;
+    unsigned int frame = std::max<unsigned int>(ETH_ZLEN, ETH_HLEN + static_cast<unsigned int>(len));
+    struct sk_buff* skb = alloc_skb(frame, GFP_KERNEL);
+    if (!skb) return -ENOBUFS;
+    auto* eth = static_cast<unsigned char*>(skb_put(skb, frame));
+    std::memset(eth, 0, frame);
+    std::memset(eth, 0xff, ETH_ALEN);
+    std::memcpy(eth + ETH_ALEN, dev->dev_addr, ETH_ALEN);
+    eth[12] = 0x08;  // ETH_P_IP, big endian
+    if (copy_from_user(eth + ETH_HLEN, buf, len)) {
+        kfree_skb(skb);
+        return -EFAULT;
+    }
+    skb->dev = dev;
+    skb->protocol = 0x0008;  // htons(ETH_P_IP)
+    spend(Cost::net_stack);
+    dev_queue_xmit(skb);
+    return static_cast<ssize_t>(len);
+}
+
+const struct file_operations sock_fops = {.read = sock_read, .write = sock_write, .open = sock_open};
 }  // namespace
 
 // register_netdev(): the name ("eth%d" -> eth0, eth1, ...), an ifindex, and the device's
@@ -345,6 +375,29 @@ int Net::process_backlog(struct napi_struct* napi, int quota) {
     // __napi_complete(): done when the queue ran dry within the quota.
     if (work < quota && sd.input_pkt_queue.empty()) napi->state = 0;
     return work;
+}
+
+// --- transmit ------------------------------------------------------------------------
+
+// __dev_queue_xmit(): with BHs off (rcu_read_lock_bh()), to the driver's ndo_start_xmit()
+// unless its queue is stopped. irqlab has no qdisc to hold a packet the device cannot take
+// now (queue stopped, NETDEV_TX_BUSY): it is dropped and counted in tx_dropped, as a full
+// qdisc would drop it.
+int Net::xmit(struct sk_buff* skb) {
+    struct net_device* dev = skb->dev;
+    NetDeviceRecord& rec = record(dev);
+    int rc = NET_XMIT_DROP;
+    local_bh_disable();
+    if (rec.registered && !rec.queue_stopped && dev->netdev_ops && dev->netdev_ops->ndo_start_xmit) {
+        FrameScope frame(k_.symbols().name_of(reinterpret_cast<const void*>(dev->netdev_ops->ndo_start_xmit)));
+        if (dev->netdev_ops->ndo_start_xmit(skb, dev) == NETDEV_TX_OK) rc = NET_XMIT_SUCCESS;
+    }
+    if (rc != NET_XMIT_SUCCESS) {
+        dev->stats.tx_dropped++;
+        kfree_skb(skb);
+    }
+    local_bh_enable();
+    return rc;
 }
 
 // --- /proc/net -----------------------------------------------------------------------

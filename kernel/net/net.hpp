@@ -6,7 +6,9 @@
 // Simplifications: no protocols, routing or GRO; every received packet goes through one
 // "stack" step (Cost::net_stack) into its device's socket, a bounded queue that a process
 // reads through the device node /dev/IFNAME (one packet per read, as a datagram socket
-// gives one datagram). No RPS, no busy polling, no threaded NAPI.
+// gives one datagram). A write to the node sends one packet (the stack's output step, one
+// Cost::net_stack, then dev_queue_xmit()). No RPS, no busy polling, no threaded NAPI, no
+// qdisc.
 #pragma once
 
 #include <linux/netdevice.h>
@@ -90,6 +92,8 @@ public:
     // enqueue_to_backlog(): netif_rx's queue on this CPU.
     int enqueue_backlog(struct sk_buff* skb);
     int process_backlog(struct napi_struct* napi, int quota);
+    // __dev_queue_xmit() without a qdisc: to the driver's ndo_start_xmit(), or dropped.
+    int xmit(struct sk_buff* skb);
 
     std::string show_softnet_stat() const;
     std::string show_dev() const;

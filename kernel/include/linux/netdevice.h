@@ -4,9 +4,11 @@
  * driver uses: struct net_device with its private area, net_device_ops, registration,
  * the NAPI instance and its scheduling (napi_schedule_prep / __napi_schedule /
  * napi_complete_done), and the receive entry points (netif_receive_skb, napi_gro_receive,
- * netif_rx). NAPI polls run in NET_RX_SOFTIRQ from net_rx_action(), with Linux's weight,
- * netdev_budget and netdev_budget_usecs. GRO is not modelled: napi_gro_receive() delivers
- * each packet as netif_receive_skb() does.
+ * netif_rx), and the transmit entry point dev_queue_xmit(). NAPI polls run in
+ * NET_RX_SOFTIRQ from net_rx_action(), with Linux's weight, netdev_budget and
+ * netdev_budget_usecs. GRO is not modelled: napi_gro_receive() delivers each packet as
+ * netif_receive_skb() does. No qdisc: dev_queue_xmit() calls ndo_start_xmit() at once
+ * and drops what the device cannot take.
  */
 #ifndef _LINUX_NETDEVICE_H
 #define _LINUX_NETDEVICE_H
@@ -36,6 +38,8 @@ typedef enum gro_result {
 
 #define NET_RX_SUCCESS 0
 #define NET_RX_DROP 1
+#define NET_XMIT_SUCCESS 0x00
+#define NET_XMIT_DROP 0x01
 
 /* enum napi_state: bit numbers of napi_struct.state. */
 enum {
@@ -139,6 +143,7 @@ bool napi_complete_done(struct napi_struct *n, int work_done);
 int netif_receive_skb(struct sk_buff *skb);
 gro_result_t napi_gro_receive(struct napi_struct *napi, struct sk_buff *skb);
 int netif_rx(struct sk_buff *skb);
+int dev_queue_xmit(struct sk_buff *skb);
 
 void netif_carrier_on(struct net_device *dev);
 void netif_carrier_off(struct net_device *dev);
