@@ -10,6 +10,7 @@
 #include <cstdlib>
 
 #include "kernel/arch/x86/io_apic.hpp"
+#include "kernel/block/block.hpp"
 #include "kernel/drivers/base/base.hpp"
 #include "kernel/fs/vfs.hpp"
 #include "kernel/net/net.hpp"
@@ -96,6 +97,7 @@ Kernel::Kernel(sim::Simulator& s, Config cfg) : sim(s), engine(s.engine()), conf
     latency_ = std::make_unique<Latency>();
     vfs_ = std::make_unique<Vfs>(*this);
     net_ = std::make_unique<Net>(*this);
+    block_ = std::make_unique<BlockLayer>(*this);
 }
 
 Kernel::~Kernel() {
@@ -135,6 +137,7 @@ void Kernel::boot() {
     irqs_->boot_messages();
     softirq_init(*this);
     net_->init();  // net_dev_init(): NET_TX, NET_RX, the backlogs
+    block_->init();  // blk_mq_init(): BLOCK_SOFTIRQ and each CPU's completion list
     for (int i = 0; i < nr_cpus(); ++i) {
         Cpu& cpu = *cpus_[static_cast<std::size_t>(i)];
         Task& idle = create_task(TaskKind::Idle, "swapper/" + std::to_string(i));

@@ -37,6 +37,7 @@ class Workqueues;
 class Latency;
 class Vfs;
 class Net;
+class BlockLayer;
 
 class Kernel {
 public:
@@ -80,6 +81,7 @@ public:
     Latency& latency() { return *latency_; }
     Vfs& vfs() { return *vfs_; }
     Net& net() { return *net_; }
+    BlockLayer& block() { return *block_; }
 
     // The machine around the CPUs: the IO-APIC, and the bus that port I/O, MMIO and DMA
     // reach (devices/bus provides it; nullptr until a machine attaches one).
@@ -146,6 +148,7 @@ private:
     std::unique_ptr<Latency> latency_;
     std::unique_ptr<Vfs> vfs_;
     std::unique_ptr<Net> net_;
+    std::unique_ptr<BlockLayer> block_;
     IoBus* iobus_ = nullptr;
 };
 

@@ -1,6 +1,9 @@
 /* Every driver-facing header, and code that uses their macros: compiled as C11 and as C++20. */
 #include <linux/atomic.h>
 #include <linux/bitops.h>
+#include <linux/blk-mq.h>
+#include <linux/blk_types.h>
+#include <linux/blkdev.h>
 #include <linux/bottom_half.h>
 #include <linux/bug.h>
 #include <linux/cdev.h>

@@ -112,6 +112,19 @@ void judge_reads(const Scenario& sc, const World& w, Verdict& v) {
     }
 }
 
+// Each process with an expected read error had a read fail with it.
+void judge_read_errors(const Scenario& sc, const World& w, Verdict& v) {
+    for (const auto& [task, want] : sc.expect.read_errors) {
+        int n = 0;
+        for (const World::ReadRecord& r : w.reads())
+            if (r.task == task && r.ret < 0 && kernel::errname_signed(static_cast<int>(r.ret)) == want) ++n;
+        if (n)
+            v.met.push_back(task + "'s read failed with " + want + " (" + std::to_string(n) + "x)");
+        else
+            v.failed.push_back(task + "'s reads never failed with " + want);
+    }
+}
+
 void judge_devices(const Scenario& sc, const World& w, Verdict& v) {
     for (const CountExpect& e : sc.expect.devices) {
         const dev::Device* d = nullptr;
@@ -145,6 +158,7 @@ Verdict judge(const Scenario& sc, kernel::Kernel& k, const World* world) {
     }
     if (world) {
         judge_reads(sc, *world, v);
+        judge_read_errors(sc, *world, v);
         judge_devices(sc, *world, v);
     }
     judge_irqs(sc, k, v);

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "kernel/drivers/base/base.hpp"
+#include "kernel/lib/errname.hpp"
 #include "kernel/panic.hpp"
 #include "tools/scenario/scenario.hpp"
 
@@ -19,7 +20,7 @@ const std::vector<std::string> kMachineKeys = {"cpus", "hz", "preemption", "nohz
                                                "softlockup_thresh", "costs", "threadirqs", "irqpoll", "irqfixup"};
 const std::vector<std::string> kTaskKeys = {"name", "cpu", "policy", "priority", "nice", "start", "program"};
 const std::vector<std::string> kRunKeys = {"until", "seed"};
-const std::vector<std::string> kExpectKeys = {"bugs", "devices", "dmesg", "irqs", "latency", "reads"};
+const std::vector<std::string> kExpectKeys = {"bugs", "devices", "dmesg", "irqs", "latency", "read_errors", "reads"};
 const std::vector<std::string> kOps = {"compute", "delay", "sleep", "usleep", "lock", "lock_irq", "lock_irqsave",
                                        "lock_bh", "unlock", "unlock_irq", "unlock_irqrestore", "unlock_bh", "wait",
                                        "complete", "complete_all", "yield", "print", "write", "open", "read", "close", "ioctl", "poll", "disable_irq",
@@ -553,6 +554,21 @@ struct Parser {
                 if (std::none_of(sc.tasks.begin(), sc.tasks.end(), [&](const TaskSpec& t) { return t.name == task && !t.kthread; }))
                     r.fail(kv.first, "no process named '" + task + "'");
                 sc.expect.reads[task] = r.str(kv.second, "the text its reads contain");
+            }
+        }
+        if (const YAML::Node& errs = m["read_errors"]) {
+            r.expect_map(errs, "expect.read_errors");
+            for (const auto& kv : errs) {
+                std::string task = r.str(kv.first, "a process name");
+                if (std::none_of(sc.tasks.begin(), sc.tasks.end(), [&](const TaskSpec& t) { return t.name == task && !t.kthread; }))
+                    r.fail(kv.first, "no process named '" + task + "'");
+                // "-EIO" or "EIO": an errno name, as the run reports a failed read.
+                std::string err = r.str(kv.second, "an error name like -EIO");
+                if (!err.empty() && err[0] != '-') err = "-" + err;
+                bool known = false;
+                for (int e = 1; e < 4096 && !known; ++e) known = kernel::errname_signed(-e) == err;
+                if (!known) r.fail(kv.second, "'" + err + "' is not an error name (like -EIO)");
+                sc.expect.read_errors[task] = err;
             }
         }
         if (const YAML::Node& devs = m["devices"]) expect_devices(devs);

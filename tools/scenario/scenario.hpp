@@ -124,6 +124,9 @@ struct CountExpect {
 struct Expect {
     bool bugs_given = false;
     std::map<std::string, std::string> reads;  // process -> text its reads must contain
+    // process -> the error ("-EIO") one of its reads must fail with; such a read is not a
+    // failed step
+    std::map<std::string, std::string> read_errors;
     std::vector<CountExpect> devices;
     std::vector<std::string> bugs;   // bug kinds that must occur (and no others)
     std::vector<std::string> dmesg;  // texts the kernel log must contain

@@ -356,8 +356,14 @@ void World::file_op(const TaskSpec& spec, const Op& op) {
             std::string data;
             long r = vfs.read(self, fd, data, static_cast<std::size_t>(op.count));
             reads_.push_back({spec.name, op.target, k_.now(), r, data});
-            // A non-blocking read with nothing there is an answer, not a failure.
-            if (r < 0 && r != -EAGAIN) step_error(spec.name + ": read " + op.target + ": " + kernel::errname_signed(static_cast<int>(r)));
+            // A non-blocking read with nothing there is an answer, not a failure; nor is the
+            // error the scenario expects (expect.read_errors).
+            if (r < 0 && r != -EAGAIN) {
+                std::string err = kernel::errname_signed(static_cast<int>(r));
+                auto want = sc_.expect.read_errors.find(spec.name);
+                if (want == sc_.expect.read_errors.end() || want->second != err)
+                    step_error(spec.name + ": read " + op.target + ": " + err);
+            }
             break;
         }
         case Op::Kind::Write: {
