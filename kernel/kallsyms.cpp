@@ -4,6 +4,8 @@
 
 #include "kernel/kernel.hpp"
 #include "kernel/mm/slab.hpp"
+#include "kernel/sched/task.hpp"
+#include "sim/fiber.hpp"
 
 namespace irqlab::kernel {
 
@@ -60,9 +62,17 @@ std::uint64_t Symbols::fake_address(const void* p) {
         std::uint64_t off = static_cast<std::uint64_t>(static_cast<const char*>(p) - static_cast<const char*>(b->start));
         return 0xffff888100000000ULL + b->id * 0x1000ULL + off;
     }
-    // Anything else (a driver's static data): the module area, in the order first seen.
-    auto [it, inserted] = seen_.emplace(p, seen_.size() + 1);
-    return 0xffffffffc0000000ULL + it->second * 0x40ULL;
+    // Anything else (a driver's static data, an object on a task's stack): the module area,
+    // in the order first seen.
+    std::uint64_t* id = nullptr;
+    for (const auto& t : k_.tasks())
+        if (std::ptrdiff_t depth = t->fiber ? t->fiber->stack_depth(p) : -1; depth >= 0) {
+            id = &stack_seen_[{t->pid(), depth}];
+            break;
+        }
+    if (!id) id = &seen_[p];
+    if (!*id) *id = next_seen_id_++;
+    return 0xffffffffc0000000ULL + *id * 0x40ULL;
 }
 
 std::string Symbols::hashed(const void* p) {

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <vector>
 #include <set>
 #include <string>
@@ -48,6 +49,11 @@ private:
     Kernel& k_;
     std::unordered_map<const void*, Sym> syms_;            // looked up only, never iterated
     std::unordered_map<const void*, std::uint64_t> seen_;  // first-seen ids for non-heap objects
+    // An object on a task's stack is known by (pid, depth), not by its host address: a new
+    // task's stack may be mapped where an exited one's was, and that must not make two
+    // objects one (or the trace would depend on the host's memory layout).
+    std::map<std::pair<int, std::ptrdiff_t>, std::uint64_t> stack_seen_;
+    std::uint64_t next_seen_id_ = 1;
     std::set<std::string, std::less<>> strings_;
     // Names looked up last (known ones only: they never change), by address: handlers and
     // bottom halves are named on every run for the context stack.

@@ -50,6 +50,13 @@ public:
     std::size_t stack_size() const { return stack_size_; }
     bool started() const { return started_; }
     bool finished() const { return finished_; }
+    // How far below the top of this fiber's stack `p` is, or -1 when it is not on it.
+    std::ptrdiff_t stack_depth(const void* p) const {
+        const char* c = static_cast<const char*>(p);
+        const char* bottom = static_cast<const char*>(stack_bottom_);
+        if (!bottom || c < bottom || c >= bottom + stack_bytes_) return -1;
+        return bottom + stack_bytes_ - c;
+    }
 
     // 256 KiB (1 MiB under AddressSanitizer, whose redzones make frames larger).
     static std::size_t default_stack_size();
