@@ -88,6 +88,14 @@ public:
     // gives it an interrupt and the kernel programs it. msi_written() follows each write.
     virtual MsiMessage* msi() { return nullptr; }
     virtual void msi_written() {}
+    // MSI-X: a device with several vectors (a NIC's RX queues) has one message slot each.
+    // The machine gives each its own IRQ, reported as the device's IRQ resources in vector
+    // order (platform_get_irq(pdev, i) is vector i). By default the one MSI slot above.
+    virtual int msi_vectors() { return msi() ? 1 : 0; }
+    virtual MsiMessage* msi_vector(int i) { return i == 0 ? msi() : nullptr; }
+    virtual void msi_vector_written(int i) {
+        if (i == 0) msi_written();
+    }
 
 protected:
     Bus& bus_;

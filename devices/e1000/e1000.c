@@ -17,6 +17,13 @@
  *    NET_RX_SOFTIRQ. Under load the hard handler and the softirq it raises take the CPU
  *    from everything else: receive livelock (Mogul & Ramakrishnan, 1997).
  *
+ * Receive-side scaling (the "queues" property, 2-4, with MSI-X), after igb: one RX ring
+ * per queue, the redirection table (RETA) spreading the flows' RSS hashes over them as
+ * igb_setup_reta() does, and a q_vector per queue with its own IRQ ("eth0-rx-0", ...),
+ * its own hard handler (e1000_msix_rx: mask the queue's vector in EIMC, schedule the
+ * queue's NAPI) and its own napi_struct, polled on the CPU that took the interrupt
+ * (e1000_clean_msix). TX completions come on vector 0 and are cleaned by its poll.
+ *
  * irqlab has no "ip link set up": probe() also does what e1000_open() does (rings,
  * buffers, the IRQ, interrupts on). No PCI: the NIC is a platform device whose MMIO
  * window and IRQ come from its resources, and whose MAC address is in RA[0] (the EEPROM
@@ -90,6 +97,7 @@ struct e1000_rx_ring {
 	unsigned int next_to_use;
 	unsigned int next_to_clean;
 	struct e1000_rx_buffer *buffer_info;
+	unsigned int reg_idx;		/* irqlab: the queue's registers, RDT_Q(reg_idx) */
 };
 
 struct e1000_tx_ring {
@@ -136,20 +144,56 @@ struct e1000_adapter {
 	unsigned int total_rx_packets;
 
 	u64 mpc;			/* missed packets (MPC, read and cleared) */
+
+	/* irqlab: receive-side scaling, queues > 1 with MSI-X (igb's q_vectors) */
+	int num_rx_queues;
+	struct e1000_rx_ring rx_rings[E1000_MAX_RX_QUEUES - 1];	/* queues 1..; 0 is rx_ring */
+	struct e1000_q_vector {
+		struct e1000_adapter *adapter;
+		struct e1000_rx_ring *rx_ring;
+		struct napi_struct napi;
+		int irq;
+		u32 eims_value;		/* its bit in EICR/EIMS/EIMC */
+		char name[IFNAMSIZ + 16];	/* "eth0-rx-0" */
+	} q_vector[E1000_MAX_RX_QUEUES];
 };
+
+#define e1000_multi_queue(adapter) ((adapter)->num_rx_queues > 1)
 
 #define er32(reg) readl(adapter->hw_addr + E1000_##reg)
 #define ew32(reg, value) writel((value), adapter->hw_addr + E1000_##reg)
 #define E1000_WRITE_FLUSH() er32(STATUS)
 
+static u32 e1000_eims_mask(struct e1000_adapter *adapter)
+{
+	return (1u << adapter->num_rx_queues) - 1;
+}
+
 static void e1000_irq_enable(struct e1000_adapter *adapter)
 {
+	if (e1000_multi_queue(adapter)) {
+		/* igb_irq_enable (MSI-X): each vector's cause clears itself when sent */
+		ew32(EIAC, e1000_eims_mask(adapter));
+		ew32(EIMS, e1000_eims_mask(adapter));
+		E1000_WRITE_FLUSH();
+		return;
+	}
 	ew32(IMS, IMS_ENABLE_MASK);
 	E1000_WRITE_FLUSH();
 }
 
 static void e1000_irq_disable(struct e1000_adapter *adapter)
 {
+	int i;
+
+	if (e1000_multi_queue(adapter)) {
+		ew32(EIMC, ~0);
+		ew32(EIAC, 0);
+		E1000_WRITE_FLUSH();
+		for (i = 0; i < adapter->num_rx_queues; i++)
+			synchronize_irq(adapter->q_vector[i].irq);
+		return;
+	}
 	ew32(IMC, ~0);
 	E1000_WRITE_FLUSH();
 	synchronize_irq(adapter->irq);
@@ -260,9 +304,9 @@ set_itr_now:
  * RDT. As in Linux, RDT is written as the last descriptor filled, so the NIC owns the
  * descriptors from RDH up to (not including) that one.
  */
-static void e1000_alloc_rx_buffers(struct e1000_adapter *adapter, int cleaned_count)
+static void e1000_alloc_rx_buffers(struct e1000_adapter *adapter, struct e1000_rx_ring *rx_ring,
+				   int cleaned_count)
 {
-	struct e1000_rx_ring *rx_ring = &adapter->rx_ring;
 	struct device *dev = &adapter->pdev->dev;
 	struct e1000_rx_buffer *buffer_info;
 	struct e1000_rx_desc *rx_desc;
@@ -303,7 +347,7 @@ static void e1000_alloc_rx_buffers(struct e1000_adapter *adapter, int cleaned_co
 		 * know there are new descriptors to fetch.
 		 */
 		wmb();
-		writel(i, adapter->hw_addr + E1000_RDT);
+		writel(i, adapter->hw_addr + E1000_RDT_Q(rx_ring->reg_idx));
 	}
 }
 
@@ -313,9 +357,9 @@ static void e1000_alloc_rx_buffers(struct e1000_adapter *adapter, int cleaned_co
  * stamped with its arrival on the wire, and handed on: to GRO from NAPI, to the backlog
  * (netif_rx) from the per-packet hard handler.
  */
-static bool e1000_clean_rx_irq(struct e1000_adapter *adapter, int *work_done, int work_to_do)
+static bool e1000_clean_rx_irq(struct e1000_adapter *adapter, struct e1000_rx_ring *rx_ring,
+			       struct napi_struct *napi, int *work_done, int work_to_do)
 {
-	struct e1000_rx_ring *rx_ring = &adapter->rx_ring;
 	struct net_device *netdev = adapter->netdev;
 	struct e1000_rx_desc *rx_desc;
 	struct e1000_rx_buffer *buffer_info;
@@ -360,7 +404,7 @@ static bool e1000_clean_rx_irq(struct e1000_adapter *adapter, int *work_done, in
 		if (adapter->per_packet)
 			skb = netdev_alloc_skb(netdev, length);
 		else
-			skb = napi_alloc_skb(&adapter->napi, length);
+			skb = napi_alloc_skb(napi, length);
 		if (!skb) {
 			netdev->stats.rx_dropped++;
 			goto next_desc;
@@ -373,17 +417,19 @@ static bool e1000_clean_rx_irq(struct e1000_adapter *adapter, int *work_done, in
 		total_rx_packets++;
 
 		skb->protocol = eth_type_trans(skb, netdev);
+		if (e1000_multi_queue(adapter))
+			skb_record_rx_queue(skb, rx_ring->reg_idx);
 		if (adapter->per_packet)
 			netif_rx(skb);
 		else
-			napi_gro_receive(&adapter->napi, skb);
+			napi_gro_receive(napi, skb);
 
 next_desc:
 		rx_desc->status = 0;
 
 		/* return some buffers to hardware, one at a time is too slow */
 		if (unlikely(cleaned_count >= E1000_RX_BUFFER_WRITE)) {
-			e1000_alloc_rx_buffers(adapter, cleaned_count);
+			e1000_alloc_rx_buffers(adapter, rx_ring, cleaned_count);
 			cleaned_count = 0;
 		}
 
@@ -394,7 +440,7 @@ next_desc:
 
 	cleaned_count = E1000_DESC_UNUSED(rx_ring);
 	if (cleaned_count)
-		e1000_alloc_rx_buffers(adapter, cleaned_count);
+		e1000_alloc_rx_buffers(adapter, rx_ring, cleaned_count);
 
 	adapter->total_rx_packets += total_rx_packets;
 	adapter->total_rx_bytes += total_rx_bytes;
@@ -580,7 +626,7 @@ static int e1000_clean(struct napi_struct *napi, int budget)
 
 	tx_clean_complete = e1000_clean_tx_irq(adapter);
 
-	e1000_clean_rx_irq(adapter, &work_done, budget);
+	e1000_clean_rx_irq(adapter, &adapter->rx_ring, napi, &work_done, budget);
 
 	if (!tx_clean_complete || work_done == budget)
 		return budget;
@@ -595,6 +641,50 @@ static int e1000_clean(struct napi_struct *napi, int budget)
 			e1000_irq_enable(adapter);
 	}
 
+	return work_done;
+}
+
+/*
+ * e1000_msix_rx - a queue's hard handler (igb_msix_ring): its vector is the queue's own,
+ * so there is no cause to read; mask the vector until the poll has caught up and
+ * schedule the queue's NAPI, on this CPU.
+ */
+static irqreturn_t e1000_msix_rx(int irq, void *data)
+{
+	struct e1000_q_vector *q_vector = data;
+	struct e1000_adapter *adapter = q_vector->adapter;
+
+	(void)irq;
+	if (unlikely(test_bit(__E1000_DOWN, &adapter->flags)))
+		return IRQ_HANDLED;
+	ew32(EIMC, q_vector->eims_value);
+	napi_schedule(&q_vector->napi);
+	return IRQ_HANDLED;
+}
+
+/*
+ * e1000_clean_msix - a queue's NAPI poll (igb_poll): its own ring (and on queue 0 the
+ * transmit ring), then its vector unmasked once the poll is over.
+ */
+static int e1000_clean_msix(struct napi_struct *napi, int budget)
+{
+	struct e1000_q_vector *q_vector = container_of(napi, struct e1000_q_vector, napi);
+	struct e1000_adapter *adapter = q_vector->adapter;
+	bool tx_clean_complete = true;
+	int work_done = 0;
+
+	if (q_vector->rx_ring->reg_idx == 0)
+		tx_clean_complete = e1000_clean_tx_irq(adapter);
+
+	e1000_clean_rx_irq(adapter, q_vector->rx_ring, napi, &work_done, budget);
+
+	if (!tx_clean_complete || work_done == budget)
+		return budget;
+
+	if (likely(napi_complete_done(napi, work_done))) {
+		if (!test_bit(__E1000_DOWN, &adapter->flags))
+			ew32(EIMS, q_vector->eims_value);
+	}
 	return work_done;
 }
 
@@ -621,7 +711,7 @@ static irqreturn_t e1000_intr_per_packet(int irq, void *data)
 		int work_done = 0;
 		bool rx, tx;
 
-		rx = e1000_clean_rx_irq(adapter, &work_done, adapter->rx_ring.count);
+		rx = e1000_clean_rx_irq(adapter, &adapter->rx_ring, NULL, &work_done, adapter->rx_ring.count);
 		e1000_clean_tx_irq(adapter);
 		tx = adapter->tx_ring.next_to_clean != tx_clean;
 		if (!rx && !tx)
@@ -653,9 +743,9 @@ static int e1000_setup_tx_resources(struct e1000_adapter *adapter, unsigned int 
 	return 0;
 }
 
-static int e1000_setup_rx_resources(struct e1000_adapter *adapter, unsigned int count)
+static int e1000_setup_rx_resources(struct e1000_adapter *adapter, struct e1000_rx_ring *rxdr,
+				    unsigned int count)
 {
-	struct e1000_rx_ring *rxdr = &adapter->rx_ring;
 	struct device *dev = &adapter->pdev->dev;
 
 	rxdr->count = count;
@@ -696,9 +786,8 @@ static void e1000_free_tx_resources(struct e1000_adapter *adapter)
 	txdr->desc = NULL;
 }
 
-static void e1000_free_rx_resources(struct e1000_adapter *adapter)
+static void e1000_free_rx_resources(struct e1000_adapter *adapter, struct e1000_rx_ring *rxdr)
 {
-	struct e1000_rx_ring *rxdr = &adapter->rx_ring;
 	struct device *dev = &adapter->pdev->dev;
 	unsigned int i;
 
@@ -742,10 +831,34 @@ static void e1000_configure_tx(struct e1000_adapter *adapter)
 	ew32(TCTL, E1000_TCTL_PSP | E1000_TCTL_EN);
 }
 
+static struct e1000_rx_ring *e1000_rx_ring_of(struct e1000_adapter *adapter, int q)
+{
+	return q == 0 ? &adapter->rx_ring : &adapter->rx_rings[q - 1];
+}
+
+/* igb_setup_reta: RETA entry j to queue j * queues / 128, four entries a register. */
+static void e1000_setup_reta(struct e1000_adapter *adapter)
+{
+	u32 reta = 0;
+	int j;
+
+	for (j = 0; j < E1000_RETA_SIZE; j++) {
+		u32 q = (u32)(j * adapter->num_rx_queues / E1000_RETA_SIZE);
+
+		reta |= q << (8 * (j & 3));
+		if ((j & 3) == 3) {
+			writel(reta, adapter->hw_addr + E1000_RETA(j >> 2));
+			reta = 0;
+		}
+	}
+	ew32(MRQC, E1000_MRQC_ENABLE_RSS_MQ);
+}
+
 static void e1000_configure_rx(struct e1000_adapter *adapter)
 {
 	u64 rdba = adapter->rx_ring.dma;
 	u32 rctl;
+	int q;
 
 	/* disable receives while setting up the descriptors */
 	ew32(RCTL, 0);
@@ -765,8 +878,137 @@ static void e1000_configure_rx(struct e1000_adapter *adapter)
 	/* e1000_setup_rctl; irqlab: with the arrival time in front of each frame */
 	rctl = E1000_RCTL_EN | E1000_RCTL_BAM | E1000_RCTL_LBM_NO | E1000_RCTL_RDMTS_HALF |
 	       E1000_RCTL_SZ_2048 | E1000_RCTL_TSIP;
+	for (q = 1; q < adapter->num_rx_queues; q++) {
+		struct e1000_rx_ring *ring = e1000_rx_ring_of(adapter, q);
+
+		writel(ring->dma & 0x00000000ffffffffULL, adapter->hw_addr + E1000_RDBAL_Q(q));
+		writel(ring->dma >> 32, adapter->hw_addr + E1000_RDBAH_Q(q));
+		writel(ring->count * sizeof(struct e1000_rx_desc), adapter->hw_addr + E1000_RDLEN_Q(q));
+		writel(0, adapter->hw_addr + E1000_RDH_Q(q));
+		writel(0, adapter->hw_addr + E1000_RDT_Q(q));
+	}
+	if (e1000_multi_queue(adapter))
+		e1000_setup_reta(adapter);
 	ew32(RCTL, rctl);
-	e1000_alloc_rx_buffers(adapter, E1000_DESC_UNUSED(&adapter->rx_ring));
+	for (q = 0; q < adapter->num_rx_queues; q++)
+		e1000_alloc_rx_buffers(adapter, e1000_rx_ring_of(adapter, q),
+				       E1000_DESC_UNUSED(e1000_rx_ring_of(adapter, q)));
+}
+
+/*
+ * irqlab: the per-queue parts, for one queue (adapter->napi, rx_ring, one IRQ) or, with
+ * RSS, for each q_vector (igb_alloc_q_vectors, igb_setup_all_rx_resources,
+ * igb_request_msix).
+ */
+static void e1000_napi_add(struct e1000_adapter *adapter)
+{
+	int q;
+
+	if (adapter->per_packet)
+		return;
+	if (!e1000_multi_queue(adapter)) {
+		netif_napi_add(adapter->netdev, &adapter->napi, e1000_clean);
+		return;
+	}
+	for (q = 0; q < adapter->num_rx_queues; q++) {
+		struct e1000_q_vector *qv = &adapter->q_vector[q];
+
+		qv->adapter = adapter;
+		qv->rx_ring = e1000_rx_ring_of(adapter, q);
+		qv->rx_ring->reg_idx = q;
+		qv->eims_value = E1000_EICR_RX_QUEUE(q);
+		netif_napi_add(adapter->netdev, &qv->napi, e1000_clean_msix);
+	}
+}
+
+static void e1000_napi_del(struct e1000_adapter *adapter)
+{
+	int q;
+
+	if (adapter->per_packet)
+		return;
+	if (!e1000_multi_queue(adapter)) {
+		netif_napi_del(&adapter->napi);
+		return;
+	}
+	for (q = 0; q < adapter->num_rx_queues; q++)
+		netif_napi_del(&adapter->q_vector[q].napi);
+}
+
+static void e1000_napi_enable_all(struct e1000_adapter *adapter, bool enable)
+{
+	int q;
+
+	if (adapter->per_packet)
+		return;
+	if (!e1000_multi_queue(adapter)) {
+		if (enable)
+			napi_enable(&adapter->napi);
+		else
+			napi_disable(&adapter->napi);
+		return;
+	}
+	for (q = 0; q < adapter->num_rx_queues; q++) {
+		if (enable)
+			napi_enable(&adapter->q_vector[q].napi);
+		else
+			napi_disable(&adapter->q_vector[q].napi);
+	}
+}
+
+static void e1000_free_all_rx_resources(struct e1000_adapter *adapter, int queues)
+{
+	int q;
+
+	for (q = 0; q < queues; q++)
+		e1000_free_rx_resources(adapter, e1000_rx_ring_of(adapter, q));
+}
+
+static int e1000_setup_all_rx_resources(struct e1000_adapter *adapter, unsigned int count)
+{
+	int q, err;
+
+	for (q = 0; q < adapter->num_rx_queues; q++) {
+		err = e1000_setup_rx_resources(adapter, e1000_rx_ring_of(adapter, q), count);
+		if (err) {
+			e1000_free_all_rx_resources(adapter, q);
+			return err;
+		}
+	}
+	return 0;
+}
+
+static void e1000_free_irq(struct e1000_adapter *adapter, int vectors)
+{
+	int q;
+
+	if (!e1000_multi_queue(adapter)) {
+		free_irq(adapter->irq, adapter->netdev);
+		return;
+	}
+	for (q = 0; q < vectors; q++)
+		free_irq(adapter->q_vector[q].irq, &adapter->q_vector[q]);
+}
+
+static int e1000_request_irq(struct e1000_adapter *adapter)
+{
+	struct net_device *netdev = adapter->netdev;
+	int q, err;
+
+	if (!e1000_multi_queue(adapter))
+		return request_irq(adapter->irq, adapter->per_packet ? e1000_intr_per_packet : e1000_intr,
+				   adapter->msi ? 0 : IRQF_SHARED, netdev->name, netdev);
+	for (q = 0; q < adapter->num_rx_queues; q++) {
+		struct e1000_q_vector *qv = &adapter->q_vector[q];
+
+		snprintf(qv->name, sizeof(qv->name), "%s-rx-%d", netdev->name, q);
+		err = request_irq(qv->irq, e1000_msix_rx, 0, qv->name, qv);
+		if (err) {
+			e1000_free_irq(adapter, q);
+			return err;
+		}
+	}
+	return 0;
 }
 
 static const struct net_device_ops e1000_netdev_ops = {
@@ -782,6 +1024,11 @@ static int e1000_check_options(struct e1000_adapter *adapter, u32 *rxd, u32 *txd
 
 	adapter->per_packet = !device_property_read_string(dev, "style", &style) && !strcmp(style, "per-packet");
 	adapter->msi = device_property_read_bool(dev, "msi");
+	adapter->num_rx_queues = 1;
+	device_property_read_u32(dev, "queues", (u32 *)&adapter->num_rx_queues);
+	if (adapter->num_rx_queues < 1 || adapter->num_rx_queues > E1000_MAX_RX_QUEUES ||
+	    (adapter->num_rx_queues > 1 && (!adapter->msi || adapter->per_packet)))
+		return -EINVAL;
 
 	*rxd = E1000_DEFAULT_RXD;
 	*txd = E1000_DEFAULT_TXD;
@@ -829,7 +1076,7 @@ static int e1000_probe(struct platform_device *pdev)
 	struct net_device *netdev;
 	u32 rxd, txd, ral, rah, status;
 	u8 mac[ETH_ALEN];
-	int err;
+	int err, i;
 
 	netdev = alloc_etherdev(sizeof(struct e1000_adapter));
 	if (!netdev)
@@ -853,6 +1100,14 @@ static int e1000_probe(struct platform_device *pdev)
 		err = adapter->irq;
 		goto err_free;
 	}
+	for (i = 0; e1000_multi_queue(adapter) && i < adapter->num_rx_queues; i++) {
+		/* one MSI-X vector per queue, in order */
+		adapter->q_vector[i].irq = platform_get_irq(pdev, i);
+		if (adapter->q_vector[i].irq < 0) {
+			err = adapter->q_vector[i].irq;
+			goto err_free;
+		}
+	}
 	err = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
 	if (err)
 		goto err_free;
@@ -871,15 +1126,14 @@ static int e1000_probe(struct platform_device *pdev)
 	adapter->link_speed = (status & E1000_STATUS_SPEED_1000) ? 1000 : (status & E1000_STATUS_SPEED_100) ? 100 : 10;
 
 	netdev->netdev_ops = &e1000_netdev_ops;
-	if (!adapter->per_packet)
-		netif_napi_add(netdev, &adapter->napi, e1000_clean);
+	e1000_napi_add(adapter);
 
 	/* e1000_open: rings, buffers, then the IRQ, then interrupts on */
 	adapter->rx_buffer_len = E1000_RXBUFFER_2048;
 	err = e1000_setup_tx_resources(adapter, txd);
 	if (err)
 		goto err_napi;
-	err = e1000_setup_rx_resources(adapter, rxd);
+	err = e1000_setup_all_rx_resources(adapter, rxd);
 	if (err)
 		goto err_setup_rx;
 	e1000_configure_tx(adapter);
@@ -889,16 +1143,16 @@ static int e1000_probe(struct platform_device *pdev)
 	if (err)
 		goto err_register;
 
-	err = request_irq(adapter->irq, adapter->per_packet ? e1000_intr_per_packet : e1000_intr,
-			  adapter->msi ? 0 : IRQF_SHARED, netdev->name, netdev);
+	err = e1000_request_irq(adapter);
 	if (err) {
 		netdev_err(netdev, "Unable to allocate interrupt Error: %d\n", err);
 		goto err_req_irq;
 	}
 
-	if (!adapter->per_packet)
-		napi_enable(&adapter->napi);
+	e1000_napi_enable_all(adapter, true);
 	er32(ICR);
+	if (e1000_multi_queue(adapter))
+		er32(EICR);
 	e1000_irq_enable(adapter);
 	netif_start_queue(netdev);
 	if (status & E1000_STATUS_LU)
@@ -906,8 +1160,15 @@ static int e1000_probe(struct platform_device *pdev)
 
 	netdev_info(netdev, "Intel(R) PRO/1000 Network Connection, %02x:%02x:%02x:%02x:%02x:%02x, irq %d%s\n",
 		    mac[0], mac[1], mac[2], mac[3], mac[4], mac[5], adapter->irq, adapter->msi ? " (MSI)" : "");
+	if (e1000_multi_queue(adapter))
+		netdev_info(netdev, "RSS: %d RX queues, MSI-X irqs %d-%d (%s-rx-0 ...)\n", adapter->num_rx_queues,
+			    adapter->q_vector[0].irq, adapter->q_vector[adapter->num_rx_queues - 1].irq, netdev->name);
 	if (adapter->per_packet)
 		netdev_info(netdev, "per-packet interrupts (no NAPI): receive in the hard handler, netif_rx\n");
+	else if (e1000_multi_queue(adapter) && adapter->itr_setting != 0)
+		/* irqlab: no dynamic moderation per queue; the start value stays */
+		netdev_info(netdev, "NAPI per queue, interrupt throttling at %u interrupts/s per vector\n",
+			    adapter->itr);
 	else if (adapter->itr_setting == 0)
 		netdev_info(netdev, "NAPI, interrupt throttling off\n");
 	else if (adapter->itr_setting & 3)
@@ -922,12 +1183,11 @@ err_req_irq:
 	unregister_netdev(netdev);
 err_register:
 	e1000_reset_hw(adapter);
-	e1000_free_rx_resources(adapter);
+	e1000_free_all_rx_resources(adapter, adapter->num_rx_queues);
 err_setup_rx:
 	e1000_free_tx_resources(adapter);
 err_napi:
-	if (!adapter->per_packet)
-		netif_napi_del(&adapter->napi);
+	e1000_napi_del(adapter);
 err_free:
 	free_netdev(netdev);
 	return err;
@@ -947,10 +1207,9 @@ static void e1000_remove(struct platform_device *pdev)
 	ew32(TCTL, er32(TCTL) & ~E1000_TCTL_EN);
 	E1000_WRITE_FLUSH();
 	e1000_irq_disable(adapter);
-	if (!adapter->per_packet)
-		napi_disable(&adapter->napi);
+	e1000_napi_enable_all(adapter, false);
 	netif_carrier_off(netdev);
-	free_irq(adapter->irq, netdev);
+	e1000_free_irq(adapter, adapter->num_rx_queues);
 
 	unregister_netdev(netdev);
 	adapter->mpc += er32(MPC);
@@ -960,9 +1219,8 @@ static void e1000_remove(struct platform_device *pdev)
 
 	e1000_reset_hw(adapter);
 	e1000_free_tx_resources(adapter);
-	e1000_free_rx_resources(adapter);
-	if (!adapter->per_packet)
-		netif_napi_del(&adapter->napi);
+	e1000_free_all_rx_resources(adapter, adapter->num_rx_queues);
+	e1000_napi_del(adapter);
 	free_netdev(netdev);
 }
 

@@ -61,7 +61,14 @@ E1000::~E1000() { bus_.unmap(this); }
 void E1000::reset() {
     ctrl_ = icr_ = ims_ = itr_ = 0;
     rctl_ = tctl_ = 0;
-    rdbal_ = rdbah_ = rdlen_ = rdh_ = rdt_ = rdtr_ = radv_ = 0;
+    rx_ = {};
+    rdtr_ = radv_ = 0;
+    eicr_ = eims_ = eiac_ = mrqc_ = 0;
+    reta_ = {};
+    for (Vector& v : vec_) {
+        v.asserted = false;
+        v.last_assert = -1;
+    }
     tdbal_ = tdbah_ = tdlen_ = tdh_ = tdt_ = 0;
     mpc_ = gprc_ = gptc_ = 0;
     const auto& m = c_.mac;
@@ -96,21 +103,40 @@ void E1000::start() {
 
 std::string E1000::info() const {
     std::string irq = c_.msi ? "MSI" : "line " + std::to_string(c_.line) + " level";
+    if (multi_queue()) irq = "MSI-X x" + std::to_string(c_.queues) + " eicr=" + std::to_string(eicr_) + " eims=" + std::to_string(eims_);
     char buf[256];
     std::snprintf(buf, sizeof buf,
                   "%s: %s: icr=%#x ims=%#x itr=%u rctl=%#x rdh=%u rdt=%u ring=%u rx=%lld missed=%lld irqs=%lld %s",
-                  instance_.c_str(), irq.c_str(), icr_, ims_, itr_, rctl_, rdh_, rdt_, rdlen_ / kDescLen,
+                  instance_.c_str(), irq.c_str(), icr_, ims_, itr_, rctl_, rx_[0].h, rx_[0].t, rx_[0].len / kDescLen,
                   static_cast<long long>(rx_packets_), static_cast<long long>(rx_missed_),
                   static_cast<long long>(interrupts_), asserted_ ? "asserted" : "idle");
     return buf;
 }
 
 std::vector<std::pair<std::string, std::int64_t>> E1000::counters() const {
-    return {{"rx_packets", rx_packets_},
-            {"rx_delivered", rx_delivered_},
-            {"rx_missed", rx_missed_},
-            {"interrupts", interrupts_},
-            {"tx_packets", tx_packets_}};
+    std::vector<std::pair<std::string, std::int64_t>> c{{"rx_packets", rx_packets_},
+                                                        {"rx_delivered", rx_delivered_},
+                                                        {"rx_missed", rx_missed_},
+                                                        {"interrupts", interrupts_},
+                                                        {"tx_packets", tx_packets_}};
+    if (multi_queue())  // per queue: frames stored in its ring, messages on its vector
+        for (std::size_t q = 0; q < static_cast<std::size_t>(c_.queues); ++q) {
+            c.emplace_back("rx_queue" + std::to_string(q), rxq_packets_[q]);
+            c.emplace_back("interrupts_vector" + std::to_string(q), vec_[q].interrupts);
+        }
+    return c;
+}
+
+std::uint32_t E1000::rss_hash(std::uint32_t flow) {
+    // Fibonacci hashing, then the finalizer of MurmurHash3: every input bit moves every
+    // output bit, and small consecutive flow ids spread evenly over RETA.
+    std::uint32_t h = flow * 0x9e3779b9u;
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
+    return h;
 }
 
 sim::Time E1000::wire_time(int bytes) const {
@@ -122,6 +148,8 @@ sim::Time E1000::wire_time(int bytes) const {
 
 void E1000::set_cause(std::uint32_t bits) {
     icr_ |= bits;
+    // Multi-queue: the transmit causes are vector 0's (irqlab's fixed IVAR).
+    if (multi_queue() && (bits & (E1000_ICR_TXDW | E1000_ICR_TXQE))) eicr_ |= E1000_EICR_RX_QUEUE(0);
     update_irq();
 }
 
@@ -130,6 +158,10 @@ void E1000::set_cause(std::uint32_t bits) {
 // case at the end of that interval (itr_ev_ calls this again). Wanting nothing lowers it.
 // With MSI, each assertion is one message.
 void E1000::update_irq() {
+    if (multi_queue()) {
+        update_vectors();
+        return;
+    }
     bool want = (icr_ & ims_) != 0;
     if (!want) {
         asserted_ = false;
@@ -152,19 +184,55 @@ void E1000::update_irq() {
         send_msi();
 }
 
-void E1000::send_msi() {
-    if (!msi_.enabled) {
-        msi_pending_ = true;
+void E1000::send_msi(int v) {
+    Vector& x = vec_[static_cast<std::size_t>(v)];
+    if (!x.msi.enabled) {
+        x.pending = true;
         return;
     }
-    bus_.msi_send(msi_, instance_);
+    bus_.msi_send(x.msi, instance_);
 }
 
-void E1000::msi_written() {
-    if (msi_.enabled && msi_pending_) {
-        msi_pending_ = false;
-        bus_.msi_send(msi_, instance_);
+void E1000::msi_vector_written(int i) {
+    if (i < 0 || i >= E1000_MAX_RX_QUEUES) return;
+    Vector& x = vec_[static_cast<std::size_t>(i)];
+    if (x.msi.enabled && x.pending) {
+        x.pending = false;
+        bus_.msi_send(x.msi, instance_);
     }
+}
+
+// Multi-queue: vector v is wanted while EICR & EIMS has bit v; its message goes out at
+// once unless its last one was less than ITR * 256 ns ago (then at the end of that
+// interval: itr_ev_, at the earliest such end). Sending clears the bit if EIAC has it.
+void E1000::update_vectors() {
+    sim::Time now = bus_.now();
+    sim::Time interval = static_cast<sim::Time>(itr_ & 0xffff) * kItrUnit;
+    sim::Time next = -1;
+    for (int v = 0; v < c_.queues; ++v) {
+        Vector& x = vec_[static_cast<std::size_t>(v)];
+        std::uint32_t bit = E1000_EICR_RX_QUEUE(v);
+        if (!(eicr_ & eims_ & bit)) {
+            x.asserted = false;
+            continue;
+        }
+        if (x.asserted) continue;
+        if (interval && x.last_assert >= 0 && now < x.last_assert + interval) {
+            sim::Time end = x.last_assert + interval;
+            if (next < 0 || end < next) next = end;
+            continue;
+        }
+        x.asserted = true;
+        x.last_assert = now;
+        ++x.interrupts;
+        ++interrupts_;
+        if (eiac_ & bit) {
+            eicr_ &= ~bit;
+            x.asserted = false;  // auto-cleared: the next cause starts a new episode
+        }
+        send_msi(v);
+    }
+    if (next >= 0 && (!itr_ev_.scheduled() || next < itr_ev_.when())) bus_.engine().reschedule(itr_ev_, next);
 }
 
 // --- the wire and the receive side ---------------------------------------------------
@@ -227,14 +295,22 @@ std::uint32_t E1000::rx_buffer_size() const {
 // written back with DD and EOP.
 void E1000::receive_frame() {
     ++rx_packets_;
-    std::uint32_t ring = rdlen_ / kDescLen;
-    if (!(rctl_ & E1000_RCTL_EN) || ring == 0 || rdh_ == rdt_) {
+    // The frame's flow (dealt round robin), and with RSS on, its queue from RETA.
+    auto flow = static_cast<std::uint32_t>((rx_packets_ - 1) % c_.flows);
+    std::size_t q = 0;
+    if (multi_queue() && (mrqc_ & E1000_MRQC_ENABLE_RSS_MQ)) {
+        q = reta_[rss_hash(flow) % E1000_RETA_SIZE];
+        if (q >= static_cast<std::size_t>(c_.queues)) q = 0;
+    }
+    RxRing& r = rx_[q];
+    std::uint32_t ring = r.len / kDescLen;
+    if (!(rctl_ & E1000_RCTL_EN) || ring == 0 || r.h == r.t) {
         ++rx_missed_;
         ++mpc_;
         if (rctl_ & E1000_RCTL_EN) set_cause(E1000_ICR_RXO);
         return;
     }
-    std::uint64_t desc = rdba() + std::uint64_t{rdh_} * kDescLen;
+    std::uint64_t desc = r.base() + std::uint64_t{r.h} * kDescLen;
     std::uint8_t d[kDescLen];
     if (!bus_.dma_read(desc, d, sizeof d)) {
         ++rx_missed_;  // the bus counts the fault
@@ -256,6 +332,9 @@ void E1000::receive_frame() {
     eth[13] = kEthPIp & 0xff;
     std::uint32_t seq = ++seq_;
     for (int i = 0; i < 4; ++i) eth[14 + i] = static_cast<std::uint8_t>(seq >> (24 - 8 * i));
+    // irqlab: the flow id follows (what the RSS hash stands for: addresses and ports).
+    if (c_.flows > 1)
+        for (int i = 0; i < 4; ++i) eth[18 + i] = static_cast<std::uint8_t>(flow >> (24 - 8 * i));
 
     // A frame longer than the buffer is cut and flagged (the 8254x would chain
     // descriptors, which the driver then drops: irqlab's frames always fit one).
@@ -273,13 +352,19 @@ void E1000::receive_frame() {
     wb[4] = E1000_RXD_STAT_DD | E1000_RXD_STAT_EOP;
     wb[5] = stored ? errors : static_cast<std::uint8_t>(errors | E1000_RXD_ERR_RXE);
     bus_.dma_write(desc + 8, wb, sizeof wb);
-    rdh_ = (rdh_ + 1) % ring;
+    r.h = (r.h + 1) % ring;
     ++rx_delivered_;
     ++gprc_;
+    ++rxq_packets_[q];
+    if (multi_queue()) {  // the queue's cause, at once
+        eicr_ |= E1000_EICR_RX_QUEUE(q);
+        update_irq();
+        return;
+    }
 
     std::uint32_t bits = 0;
     // The descriptors left to the NIC fell to the threshold (1/2, 1/4 or 1/8 of the ring).
-    std::uint32_t left = (rdt_ + ring - rdh_) % ring;
+    std::uint32_t left = (r.t + ring - r.h) % ring;
     std::uint32_t shift = ((rctl_ & E1000_RCTL_RDMTS_MASK) >> 8) + 1;
     if (left == (ring >> shift)) bits |= E1000_ICR_RXDMT0;
     // The receive timer: RXT0 at once with RDTR 0; else RDTR after the last frame, or
@@ -368,11 +453,15 @@ std::uint64_t E1000::read(std::uint64_t offset, int) {
         case E1000_IMS: return ims_;
         case E1000_RCTL: return rctl_;
         case E1000_TCTL: return tctl_;
-        case E1000_RDBAL: return rdbal_;
-        case E1000_RDBAH: return rdbah_;
-        case E1000_RDLEN: return rdlen_;
-        case E1000_RDH: return rdh_;
-        case E1000_RDT: return rdt_;
+        case E1000_EICR: {  // read to clear
+            std::uint32_t v = eicr_;
+            eicr_ = 0;
+            update_irq();
+            return v;
+        }
+        case E1000_EIMS: return eims_;
+        case E1000_EIAC: return eiac_;
+        case E1000_MRQC: return mrqc_;
         case E1000_RDTR: return rdtr_;
         case E1000_RADV: return radv_;
         case E1000_TDBAL: return tdbal_;
@@ -385,7 +474,29 @@ std::uint64_t E1000::read(std::uint64_t offset, int) {
         case E1000_GPTC: return std::exchange(gptc_, 0);
         case E1000_RAL0: return ral_;
         case E1000_RAH0: return rah_;
-        default: return 0;  // ICS, IMC (write-only) and everything not modelled read 0
+        default:
+            if (offset >= E1000_RETA(0) && offset < E1000_RETA(E1000_RETA_SIZE / 4)) {
+                std::size_t e = (offset - E1000_RETA(0));  // four entries a register
+                return std::uint32_t{reta_[e]} | std::uint32_t{reta_[e + 1]} << 8 |
+                       std::uint32_t{reta_[e + 2]} << 16 | std::uint32_t{reta_[e + 3]} << 24;
+            }
+            if (std::uint32_t* reg = ring_register(offset)) return *reg;
+            return 0;  // ICS, IMC (write-only) and everything not modelled read 0
+    }
+}
+
+std::uint32_t* E1000::ring_register(std::uint64_t offset) {
+    if (offset < E1000_RDBAL_Q(0) || offset >= E1000_RDBAL_Q(E1000_MAX_RX_QUEUES)) return nullptr;
+    auto q = static_cast<std::size_t>((offset - E1000_RDBAL_Q(0)) / 0x100);
+    if (q >= static_cast<std::size_t>(c_.queues)) return nullptr;  // only the queues it has
+    RxRing& r = rx_[q];
+    switch ((offset - E1000_RDBAL_Q(0)) % 0x100) {
+        case E1000_RDBAL - E1000_RDBAL: return &r.bal;
+        case E1000_RDBAH - E1000_RDBAL: return &r.bah;
+        case E1000_RDLEN - E1000_RDBAL: return &r.len;
+        case E1000_RDH - E1000_RDBAL: return &r.h;
+        case E1000_RDT - E1000_RDBAL: return &r.t;
+        default: return nullptr;
     }
 }
 
@@ -412,11 +523,12 @@ void E1000::write(std::uint64_t offset, std::uint64_t value, int) {
             tctl_ = v;
             tx_kick();
             return;
-        case E1000_RDBAL: rdbal_ = v & ~0xfu; return;  // 16-byte aligned
-        case E1000_RDBAH: rdbah_ = v; return;
-        case E1000_RDLEN: rdlen_ = v & 0xfff80u; return;  // a multiple of 128 bytes (8 descriptors)
-        case E1000_RDH: rdh_ = v & 0xffff; return;
-        case E1000_RDT: rdt_ = v & 0xffff; return;
+        case E1000_EICR: eicr_ &= ~v; break;
+        case E1000_EICS: eicr_ |= v; break;
+        case E1000_EIMS: eims_ |= v; break;
+        case E1000_EIMC: eims_ &= ~v; break;
+        case E1000_EIAC: eiac_ = v; return;
+        case E1000_MRQC: mrqc_ = v; return;
         case E1000_RDTR:
             rdtr_ = v & 0xffff;
             if ((v & E1000_RDT_FPDB) && (rdtr_ev_.scheduled() || radv_ev_.scheduled())) rx_timer_expired();
@@ -432,7 +544,22 @@ void E1000::write(std::uint64_t offset, std::uint64_t value, int) {
             return;
         case E1000_RAL0: ral_ = v; return;
         case E1000_RAH0: rah_ = v; return;
-        default: return;  // read-only and unmodelled registers ignore writes
+        default:
+            if (offset >= E1000_RETA(0) && offset < E1000_RETA(E1000_RETA_SIZE / 4)) {
+                std::size_t e = (offset - E1000_RETA(0));
+                for (std::size_t i = 0; i < 4; ++i) reta_[e + i] = static_cast<std::uint8_t>(v >> (8 * i));
+                return;
+            }
+            if (std::uint32_t* reg = ring_register(offset)) {
+                switch ((offset - E1000_RDBAL_Q(0)) % 0x100) {
+                    case E1000_RDBAL - E1000_RDBAL: *reg = v & ~0xfu; break;    // 16-byte aligned
+                    case E1000_RDLEN - E1000_RDBAL: *reg = v & 0xfff80u; break;  // a multiple of 128 bytes
+                    case E1000_RDH - E1000_RDBAL:
+                    case E1000_RDT - E1000_RDBAL: *reg = v & 0xffff; break;
+                    default: *reg = v; break;
+                }
+            }
+            return;  // read-only and unmodelled registers ignore writes
     }
     update_irq();
 }
@@ -471,6 +598,8 @@ std::unique_ptr<Device> make(Bus& bus, const Params& p, const std::string& insta
     if (p.count("bursts"))
         for (const EventValue& e : p.at("bursts").events) c.bursts.push_back({e.times.at("at"), burst_count(e)});
     // QEMU's default MAC, the last byte numbered per NIC (e1000.0, e1000.1, ...).
+    if (p.count("queues")) c.queues = static_cast<int>(p.at("queues").number);
+    if (p.count("flows")) c.flows = static_cast<int>(p.at("flows").number);
     c.mac[5] = static_cast<std::uint8_t>(0x56 + std::atoi(instance.substr(instance.find('.') + 1).c_str()));
     return std::make_unique<E1000>(bus, std::move(c), instance);
 }
@@ -492,7 +621,13 @@ const Registration registration{DeviceType{
         {"count", K::Integer, "frames of the `rate` stream at most", {}, 0, 1'000'000'000},
         {"bursts", K::Events, "bursts of back-to-back frames: [{at: 2ms, count: 100}, ...]", {}, 0, 0, false,
          {{"at", true, true}, {"count", false, true}}},
+        {"flows", K::Integer, "flows the far end deals its frames to, round robin (default 1); RSS hashes each flow",
+         {}, 1, 65536},
         // What the driver reads as device properties.
+        {"queues", K::Integer,
+         "RX queues, each with its own ring and MSI-X vector, RSS spreading flows over them (default 1; more needs "
+         "msi)",
+         {}, 1, E1000_MAX_RX_QUEUES, true},
         {"style", K::Choice,
          "driver: napi (default: the hard handler masks the NIC and schedules NAPI) or per-packet (the pre-NAPI "
          "driver: all receive work in the hard handler, each frame to netif_rx, ITR and RDTR 0)",
@@ -519,6 +654,11 @@ const Registration registration{DeviceType{
             return "rate " + std::to_string(p.at("rate").number) + " is more than the link carries: at most " +
                    std::to_string(line_rate(speed, size)) + " frames/s of " + std::to_string(size) + " bytes at " +
                    std::to_string(speed) + " Mb/s";
+        if (p.count("queues") && p.at("queues").number > 1) {
+            if (!msi) return "queues > 1 needs MSI-X: add 'msi: true'";
+            if (p.count("style") && p.at("style").text == "per-packet")
+                return "queues > 1 needs the NAPI driver: drop 'style: per-packet'";
+        }
         if (p.count("arrival") && !p.count("rate")) return "'arrival' shapes the `rate` stream: give 'rate' too";
         if (p.count("bursts"))
             for (const EventValue& e : p.at("bursts").events)

@@ -17,6 +17,13 @@
 // (interrupt throttling). Reading ICR returns it and clears it. On a level line (PCI INTx,
 // shareable) the pin follows that; with MSI each assertion sends one message.
 //
+// Receive-side scaling (`queues` > 1, MSI-X): frames carry a flow id (the stimulus deals
+// them round robin over `flows` flows); the flow's RSS hash indexes the redirection table
+// (RETA, with MRQC on) which names the queue, each with its own ring. A frame stored in
+// queue n sets EICR bit n at once (the delay timers and RXDMT0 are the legacy path's), and
+// vector n's message goes out while EICR & EIMS has bit n, throttled by ITR per vector
+// (as EITR would). Sending it clears the bit if EIAC has it.
+//
 // Transmit: writing TDT hands descriptors TDH..TDT-1 to the NIC, which sends them one
 // after another at the line rate; each sent descriptor with RS gets status DD.
 #pragma once
@@ -61,7 +68,12 @@ public:
         std::int64_t count = -1;
         std::vector<Burst> bursts;
         std::array<std::uint8_t, 6> mac{0x52, 0x54, 0x00, 0x12, 0x34, 0x56};
+        int queues = 1;  // RX queues, one MSI-X vector each (1-4; more than 1 needs msi)
+        int flows = 1;   // flows the stimulus deals frames to, round robin
     };
+    // irqlab's RSS hash of a flow id (in place of the Toeplitz hash of the addresses and
+    // ports): a 32-bit mix; its low 7 bits index RETA.
+    static std::uint32_t rss_hash(std::uint32_t flow);
 
     E1000(Bus& bus, Config c, const std::string& instance);
     ~E1000() override;
@@ -70,8 +82,13 @@ public:
     void start() override;
     std::string info() const override;
     std::vector<std::pair<std::string, std::int64_t>> counters() const override;
-    MsiMessage* msi() override { return c_.msi ? &msi_ : nullptr; }
-    void msi_written() override;
+    MsiMessage* msi() override { return c_.msi ? &vec_[0].msi : nullptr; }
+    void msi_written() override { msi_vector_written(0); }
+    int msi_vectors() override { return c_.msi ? c_.queues : 0; }
+    MsiMessage* msi_vector(int i) override {
+        return c_.msi && i >= 0 && i < c_.queues ? &vec_[static_cast<std::size_t>(i)].msi : nullptr;
+    }
+    void msi_vector_written(int i) override;
 
     std::uint64_t read(std::uint64_t offset, int size) override;
     void write(std::uint64_t offset, std::uint64_t value, int size) override;
@@ -85,7 +102,8 @@ private:
     void reset();
     void update_irq();  // the interrupt output as a function of ICR, IMS and the ITR window
     void set_cause(std::uint32_t bits);
-    void send_msi();
+    void send_msi(int v = 0);
+    void update_vectors();  // multi-queue: each vector from EICR, EIMS and its ITR window
     // Receive side.
     void generate();     // the stimulus: the next frame of the constant/Poisson stream
     void burst_due();    // the stimulus: a burst starts
@@ -97,21 +115,37 @@ private:
     // Transmit side.
     void tx_kick();
     void tx_done();
-    std::uint64_t rdba() const { return (std::uint64_t{rdbah_} << 32) | rdbal_; }
+    struct RxRing {
+        std::uint32_t bal = 0, bah = 0, len = 0, h = 0, t = 0;
+        std::uint64_t base() const { return (std::uint64_t{bah} << 32) | bal; }
+    };
+    bool multi_queue() const { return c_.queues > 1; }
+    // The ring register at `offset` (RDBAL_Q(n) .. RDT_Q(n)), or nullptr.
+    std::uint32_t* ring_register(std::uint64_t offset);
     std::uint64_t tdba() const { return (std::uint64_t{tdbah_} << 32) | tdbal_; }
     std::uint32_t rx_buffer_size() const;
 
     Config c_;
     std::uint64_t base_;
     IrqOutput* out_ = nullptr;  // the INTx line (none with MSI)
-    MsiMessage msi_;
-    bool msi_pending_ = false;  // an assertion while the kernel had the message masked
+    // One per MSI(-X) vector; the single-queue NIC uses vector 0.
+    struct Vector {
+        MsiMessage msi;
+        bool pending = false;         // an assertion while the kernel had the message masked
+        bool asserted = false;        // multi-queue: this episode's message is sent
+        sim::Time last_assert = -1;   // multi-queue: for ITR
+        std::int64_t interrupts = 0;
+    };
+    std::array<Vector, E1000_MAX_RX_QUEUES> vec_;
     sim::Rng rng_;
 
     // Registers.
     std::uint32_t ctrl_ = 0, icr_ = 0, ims_ = 0, itr_ = 0;
     std::uint32_t rctl_ = 0, tctl_ = 0;
-    std::uint32_t rdbal_ = 0, rdbah_ = 0, rdlen_ = 0, rdh_ = 0, rdt_ = 0, rdtr_ = 0, radv_ = 0;
+    std::array<RxRing, E1000_MAX_RX_QUEUES> rx_;
+    std::uint32_t rdtr_ = 0, radv_ = 0;
+    std::uint32_t eicr_ = 0, eims_ = 0, eiac_ = 0, mrqc_ = 0;
+    std::array<std::uint8_t, E1000_RETA_SIZE> reta_{};
     std::uint32_t tdbal_ = 0, tdbah_ = 0, tdlen_ = 0, tdh_ = 0, tdt_ = 0;
     std::uint32_t mpc_ = 0, gprc_ = 0, gptc_ = 0;
     std::uint32_t ral_ = 0, rah_ = 0;
@@ -135,6 +169,7 @@ private:
 
     // Counters.
     std::int64_t rx_packets_ = 0, rx_delivered_ = 0, rx_missed_ = 0, interrupts_ = 0, tx_packets_ = 0;
+    std::array<std::int64_t, E1000_MAX_RX_QUEUES> rxq_packets_{};
 
     sim::MemberEvent<&E1000::generate> generate_ev_;
     sim::MemberEvent<&E1000::burst_due> burst_ev_;

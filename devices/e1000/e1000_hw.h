@@ -42,6 +42,32 @@
 
 #define E1000_RAH_AV	0x80000000	/* Receive address valid */
 
+/*
+ * Multiple receive queues (82574/igb style, README.md "Receive-side scaling"). Queue n's
+ * ring registers are e1000e's E1000_RDBAL(_n) etc. (queue 0 at the legacy offsets; up to
+ * 4 queues, 0x100 apart). Interrupts per queue are igb's extended registers: EICR bit n
+ * is queue n's cause and is signalled on MSI-X vector n (irqlab's fixed IVAR: RX queue n
+ * to vector n, the TX causes to vector 0); EIAC bits auto-clear their EICR bit when the
+ * vector's message is sent. MRQC turns RSS on; RETA maps the low 7 bits of a frame's
+ * RSS hash to a queue, one byte per entry, 128 entries (igb's IGB_RETA_SIZE).
+ */
+#define E1000_MAX_RX_QUEUES	4			/* irqlab's limit */
+#define E1000_RDBAL_Q(_n)	(0x02800 + ((_n) * 0x100))	/* e1000e: E1000_RDBAL(_n), _n < 4 */
+#define E1000_RDBAH_Q(_n)	(0x02804 + ((_n) * 0x100))
+#define E1000_RDLEN_Q(_n)	(0x02808 + ((_n) * 0x100))
+#define E1000_RDH_Q(_n)		(0x02810 + ((_n) * 0x100))
+#define E1000_RDT_Q(_n)		(0x02818 + ((_n) * 0x100))
+#define E1000_EICS	0x01520	/* Ext. Interrupt Cause Set - W0 */
+#define E1000_EIMS	0x01524	/* Ext. Interrupt Mask Set/Read - RW */
+#define E1000_EIMC	0x01528	/* Ext. Interrupt Mask Clear - WO */
+#define E1000_EIAC	0x0152C	/* Ext. Interrupt Auto Clear - RW */
+#define E1000_EICR	0x01580	/* Ext. Interrupt Cause Read - R/clr */
+#define E1000_MRQC	0x05818	/* Multiple Receive Control - RW */
+#define E1000_RETA(_i)	(0x05C00 + ((_i) * 4))	/* Redirection Table - RW */
+#define E1000_RETA_SIZE	128	/* entries; 32 registers of 4 */
+#define E1000_MRQC_ENABLE_RSS_MQ	0x00000002	/* igb: RSS on, up to 8 queues */
+#define E1000_EICR_RX_QUEUE(_n)	(1u << (_n))	/* irqlab: queue _n's cause, vector _n */
+
 /* Device Control */
 #define E1000_CTRL_SLU	0x00000040	/* Set link up (Force Link) */
 #define E1000_CTRL_RST	0x04000000	/* Global reset */

@@ -558,3 +558,176 @@ TEST_CASE("e1000 parameters are checked: a line or MSI, a rate the link can carr
           "f.yaml:3:5: a burst's count is a number of frames, 1 to 1000000");
     CHECK(error_of("{type: e1000, line: 5}").find("e1000.line") != std::string::npos);
 }
+
+// --- receive-side scaling: several RX queues, one MSI-X vector each -----------------
+
+namespace {
+// A NIC with `queues` RX queues, each with its own ring of 8 descriptors in host memory,
+// RETA filled as the driver does (entry j to queue j * queues / 128), RSS on and RX on.
+struct RssBoard {
+    Machine m;
+    Bus bus{m.k, m.k.ioapic()};
+    E1000 nic;
+    std::vector<std::vector<e1000_rx_desc>> rings;
+    std::vector<std::vector<std::vector<std::uint8_t>>> buffers;
+
+    explicit RssBoard(int queues, int flows) : nic(bus, config(queues, flows), "e1000.0") {
+        rings.resize(static_cast<std::size_t>(queues));
+        buffers.resize(rings.size());
+        for (std::size_t q = 0; q < rings.size(); ++q) {
+            rings[q].resize(8);
+            for (e1000_rx_desc& d : rings[q]) {
+                buffers[q].emplace_back(2048, 0);
+                d.buffer_addr = bus.dma_map(buffers[q].back().data(), 2048);
+            }
+            std::uint64_t dma = bus.dma_map(rings[q].data(), 8 * sizeof(e1000_rx_desc));
+            int n = static_cast<int>(q);
+            wr(E1000_RDBAL_Q(n), static_cast<std::uint32_t>(dma));
+            wr(E1000_RDBAH_Q(n), static_cast<std::uint32_t>(dma >> 32));
+            wr(E1000_RDLEN_Q(n), 8 * sizeof(e1000_rx_desc));
+            wr(E1000_RDH_Q(n), 0);
+            wr(E1000_RDT_Q(n), 7);
+        }
+        for (int r = 0; r < E1000_RETA_SIZE / 4; ++r) {
+            std::uint32_t v = 0;
+            for (int i = 0; i < 4; ++i) v |= static_cast<std::uint32_t>((4 * r + i) * queues / E1000_RETA_SIZE) << (8 * i);
+            wr(E1000_RETA(r), v);
+        }
+        wr(E1000_MRQC, E1000_MRQC_ENABLE_RSS_MQ);
+        wr(E1000_RCTL, E1000_RCTL_EN | E1000_RCTL_TSIP);
+    }
+    static E1000::Config config(int queues, int flows) {
+        E1000::Config c;
+        c.msi = true;
+        c.queues = queues;
+        c.flows = flows;
+        return c;
+    }
+    std::uint64_t base() const { return nic.resources()[0].start; }
+    std::uint32_t rd(std::uint64_t off) { return static_cast<std::uint32_t>(bus.mmio_read(base() + off, 4)); }
+    void wr(std::uint64_t off, std::uint32_t v) { bus.mmio_write(base() + off, v, 4); }
+    std::int64_t counter(const std::string& name) const {
+        for (const auto& [n, v] : nic.counters())
+            if (n == name) return v;
+        return -1;
+    }
+    // The queue the driver's RETA gives flow f.
+    static int queue_of(std::uint32_t flow, int queues) {
+        return static_cast<int>(E1000::rss_hash(flow) % E1000_RETA_SIZE) * queues / E1000_RETA_SIZE;
+    }
+};
+}  // namespace
+
+TEST_CASE("e1000 RSS: RETA sends each flow's frames to the queue its hash indexes, into that queue's own ring") {
+    RssBoard b(4, 6);
+    b.m.at(10 * us, [&] { b.nic.inject(6); });  // flows 0..5, one frame each
+    b.m.run_until(50 * us);
+    std::vector<std::vector<std::uint32_t>> flows_in(4);
+    for (std::uint32_t f = 0; f < 6; ++f) flows_in[static_cast<std::size_t>(RssBoard::queue_of(f, 4))].push_back(f);
+    int used = 0;
+    for (int q = 0; q < 4; ++q) {
+        auto& want = flows_in[static_cast<std::size_t>(q)];
+        INFO("queue " << q);
+        CHECK(b.rd(E1000_RDH_Q(q)) == want.size());
+        CHECK(b.counter("rx_queue" + std::to_string(q)) == static_cast<std::int64_t>(want.size()));
+        for (std::size_t i = 0; i < want.size(); ++i) {
+            const auto& qr = b.rings[static_cast<std::size_t>(q)];
+            CHECK((qr[i].status & E1000_RXD_STAT_DD) != 0);
+            // The flow id follows the frame number in the payload.
+            const std::uint8_t* eth = b.buffers[static_cast<std::size_t>(q)][i].data() + E1000_TSIP_HDR_LEN;
+            CHECK(eth[21] == want[i]);
+        }
+        used += !want.empty();
+    }
+    CHECK(used >= 3);  // six flows spread over at least three of the four queues
+    CHECK(b.counter("rx_delivered") == 6);
+}
+
+TEST_CASE("e1000 RSS off (MRQC 0): every flow's frames go to queue 0") {
+    RssBoard b(4, 6);
+    b.wr(E1000_MRQC, 0);
+    b.m.at(10 * us, [&] { b.nic.inject(6); });
+    b.m.run_until(50 * us);
+    CHECK(b.rd(E1000_RDH_Q(0)) == 6);
+    CHECK(b.counter("rx_queue1") + b.counter("rx_queue2") + b.counter("rx_queue3") == 0);
+}
+
+TEST_CASE("e1000 RSS: a queue's frame sets its EICR bit and sends its own MSI-X vector, EIMC masks one vector only, EIAC clears the cause") {
+    RssBoard b(4, 4);
+    CHECK(b.nic.msi_vectors() == 4);
+    CHECK(b.nic.resources().size() == 1);  // the machine adds one MSI-X interrupt per vector
+    for (int v = 0; v < 4; ++v) {
+        dev::MsiMessage* m = b.nic.msi_vector(v);
+        REQUIRE(m != nullptr);
+        *m = dev::MsiMessage{0xfee00000u | (static_cast<std::uint64_t>(v) << 12), static_cast<std::uint32_t>(0x41 + v), true};
+    }
+    CHECK(b.nic.msi_vector(4) == nullptr);
+    b.wr(E1000_EIAC, 0xf);
+    b.wr(E1000_EIMS, 0xf);
+    int q0 = RssBoard::queue_of(0, 4);
+    b.wr(E1000_EIMC, E1000_EICR_RX_QUEUE(q0));  // flow 0's queue masked, as its hard handler does
+    b.m.at(10 * us, [&] { b.nic.inject(4); });
+    b.m.run_until(50 * us);
+    std::vector<int> frames(4, 0);
+    for (std::uint32_t f = 0; f < 4; ++f) ++frames[static_cast<std::size_t>(RssBoard::queue_of(f, 4))];
+    for (int q = 0; q < 4; ++q) {
+        INFO("queue " << q);
+        // ITR 0 and EIAC: a message per frame on an unmasked vector, none on the masked one.
+        std::int64_t want = q == q0 ? 0 : frames[static_cast<std::size_t>(q)];
+        CHECK(b.counter("interrupts_vector" + std::to_string(q)) == want);
+    }
+    // The masked queue's cause waits in EICR; unmasking sends its vector.
+    CHECK((b.rd(E1000_EIMS) & E1000_EICR_RX_QUEUE(q0)) == 0);
+    b.wr(E1000_EIMS, E1000_EICR_RX_QUEUE(q0));
+    CHECK(b.counter("interrupts_vector" + std::to_string(q0)) == 1);
+    CHECK(b.rd(E1000_EICR) == 0);  // every sent cause was auto-cleared
+}
+
+TEST_CASE("e1000 driver with RSS: an IRQ per queue named eth0-rx-N on its own CPU, and each queue's NAPI polled on that CPU") {
+    std::string proc = test::temp_path("proc-rss");
+    test::CliResult r = run_yaml("rss", R"y(irqlab: 1
+machine: {cpus: 4}
+devices:
+  - {type: e1000, msi: true, queues: 4, flows: 64, rate: 100000, start: 1ms, count: 400, itr: 0}
+run: {until: 6ms}
+# itr 0: an interrupt per frame, so each CPU's count is its queue's share of the 64 flows
+expect:
+  bugs: []
+  irqs:
+    24: {cpus: [107, 0, 0, 0]}
+    25: {cpus: [0, 100, 0, 0]}
+    26: {cpus: [0, 0, 99, 0]}
+    27: {cpus: [0, 0, 0, 94]}
+  devices:
+    e1000.0: {rx_delivered: 400, rx_missed: 0, rx_queue0: 107, rx_queue1: 100, rx_queue2: 99, rx_queue3: 94}
+  dmesg: ["RSS: 4 RX queues, MSI-X irqs 24-27"]
+)y", "--proc-dir " + proc + " ");
+    INFO(r.out + r.err);
+    CHECK(r.code == 0);
+    std::string interrupts = test::slurp(proc + "/interrupts");
+    std::string softirqs = test::slurp(proc + "/softirqs");
+    std::filesystem::remove_all(proc);
+    for (int q = 0; q < 4; ++q) CHECK(interrupts.find("eth0-rx-" + std::to_string(q)) != std::string::npos);
+    // NET_RX ran on every CPU: each queue's poll where its vector is.
+    std::string line = softirqs.substr(softirqs.find("NET_RX:"));
+    line = line.substr(0, line.find('\n'));
+    INFO(line);
+    CHECK(line.find(" 0 ") == std::string::npos);
+    CHECK(line.find("100") != std::string::npos);
+}
+
+TEST_CASE("e1000 parameters: queues > 1 needs MSI-X and the NAPI driver") {
+    auto error_of = [](const std::string& dev) -> std::string {
+        try {
+            scenario::parse(YAML::Load("irqlab: 1\ndevices:\n  - " + dev + "\nrun: {until: 1ms}\n"), "f.yaml");
+        } catch (const std::exception& e) {
+            return e.what();
+        }
+        return "";
+    };
+    CHECK(error_of("{type: e1000, msi: true, queues: 4, flows: 16}") == "");
+    CHECK(error_of("{type: e1000, line: 18, queues: 2}") == "f.yaml:3:5: queues > 1 needs MSI-X: add 'msi: true'");
+    CHECK(error_of("{type: e1000, msi: true, queues: 2, style: per-packet}") ==
+          "f.yaml:3:5: queues > 1 needs the NAPI driver: drop 'style: per-packet'");
+    CHECK(error_of("{type: e1000, msi: true, queues: 5}").find("queues") != std::string::npos);
+}

@@ -103,7 +103,7 @@ void World::build_machine() {
         devices_.push_back(type.make(*bus_, d.params, d.type + "." + std::to_string(id)));
         dev::Device& device = *devices_.back();
         std::vector<struct resource> res = device.resources();
-        if (device.msi()) res.push_back(msi_interrupt(device));
+        for (int v = 0, n = device.msi_vectors(); v < n; ++v) res.push_back(msi_interrupt(device, v));
         k_.drivers().add_platform_device(device.name(), id, std::move(res), dev::properties_of(type, d.params));
         device.start();
     }
@@ -119,14 +119,17 @@ void World::build_machine() {
 
 // An MSI device's interrupt: a descriptor whose chip writes the device's message slot
 // (as the PCI core programs the MSI capability), reported to the driver as its IRQ.
-struct resource World::msi_interrupt(dev::Device& device) {
+// With several vectors (MSI-X), each is its own descriptor writing its own slot.
+struct resource World::msi_interrupt(dev::Device& device, int vector) {
     auto src = std::make_unique<kernel::MsiSource>();
     src->device = device.instance();
-    src->ctx = &device;
+    src->index = vector;
+    msi_slots_.push_back(std::make_unique<MsiSlot>(MsiSlot{&device, vector}));
+    src->ctx = msi_slots_.back().get();
     src->write_msg = [](void* ctx, std::uint64_t address, std::uint32_t data, bool enabled) {
-        auto* d = static_cast<dev::Device*>(ctx);
-        *d->msi() = dev::MsiMessage{address, data, enabled};
-        d->msi_written();
+        auto* slot = static_cast<MsiSlot*>(ctx);
+        *slot->device->msi_vector(slot->vector) = dev::MsiMessage{address, data, enabled};
+        slot->device->msi_vector_written(slot->vector);
     };
     kernel::IrqDesc& desc = k_.irqs().alloc_msi(*src);
     msi_.push_back(std::move(src));

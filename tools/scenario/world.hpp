@@ -69,7 +69,7 @@ private:
     struct ModuleAction;
     void start(const TaskSpec& spec);
     void build_machine();
-    struct resource msi_interrupt(dev::Device& device);
+    struct resource msi_interrupt(dev::Device& device, int vector);
     void module_task(const ModuleSpec& m, bool load);
     int run_program(const TaskSpec& spec);
     void run_ops(const TaskSpec& spec, const std::vector<Op>& ops, bool& exited);
@@ -85,6 +85,12 @@ private:
     std::unique_ptr<dev::Bus> bus_;
     std::vector<std::unique_ptr<dev::Device>> devices_;
     std::vector<std::unique_ptr<kernel::MsiSource>> msi_;
+    // Which device's which vector each MSI source writes (its ctx).
+    struct MsiSlot {
+        dev::Device* device;
+        int vector;
+    };
+    std::vector<std::unique_ptr<MsiSlot>> msi_slots_;
     std::vector<ModuleResult> module_log_;
     std::vector<std::string> step_errors_;
     std::vector<ReadRecord> reads_;
