@@ -126,6 +126,21 @@ void Bus::msi_send(const MsiMessage& msg, const std::string& device) {
         k_.cpu(dest).apic_message(vector, false, k_.now() + k_.config.costs[kernel::Cost::apic_delivery], cause);
 }
 
+void Bus::msi_signal(MsiMessage& m, const std::string& device) {
+    if (!m.enabled) {
+        m.pending = true;
+        return;
+    }
+    msi_send(m, device);
+}
+
+void Bus::msi_unmasked(MsiMessage& m, const std::string& device) {
+    if (m.enabled && m.pending) {
+        m.pending = false;
+        msi_send(m, device);
+    }
+}
+
 // --- DMA -----------------------------------------------------------------------------
 
 std::uint64_t Bus::dma_map(void* cpu, std::size_t size) {

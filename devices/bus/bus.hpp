@@ -64,6 +64,7 @@ struct MsiMessage {
     std::uint64_t address = 0;  // 0xfee00000 | (destination APIC id << 12)
     std::uint32_t data = 0;     // the vector
     bool enabled = false;
+    bool pending = false;  // the Pending bit: signalled while the kernel had it masked
 };
 
 class Bus final : public kernel::IoBus {
@@ -91,6 +92,11 @@ public:
 
     // --- MSI ---
     void msi_send(const MsiMessage& msg, const std::string& device);
+    // The device signals an interrupt: the message goes out, or, while the kernel has it
+    // masked (PCI's per-vector masking), its Pending bit is set instead.
+    void msi_signal(MsiMessage& m, const std::string& device);
+    // The kernel rewrote the message: a pending one goes out at the unmask.
+    void msi_unmasked(MsiMessage& m, const std::string& device);
 
     // --- DMA ---
     std::uint64_t dma_map(void* cpu, std::size_t size) override;

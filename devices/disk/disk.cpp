@@ -114,20 +114,9 @@ void Disk::update_irq() {
     line_high_ = active;
 }
 
-void Disk::send_msi() {
-    if (!msi_.enabled) {
-        msi_pending_ = true;
-        return;
-    }
-    bus_.msi_send(msi_, instance_);
-}
+void Disk::send_msi() { bus_.msi_signal(msi_, instance_); }
 
-void Disk::msi_written() {
-    if (msi_.enabled && msi_pending_) {
-        msi_pending_ = false;
-        bus_.msi_send(msi_, instance_);
-    }
-}
+void Disk::msi_written() { bus_.msi_unmasked(msi_, instance_); }
 
 // --- commands -------------------------------------------------------------------------
 

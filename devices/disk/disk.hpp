@@ -162,7 +162,6 @@ private:
     std::uint64_t base_;
     IrqOutput* out_ = nullptr;
     MsiMessage msi_;
-    bool msi_pending_ = false;
     bool line_high_ = false;  // the last computed output (edges of it are counted)
     sim::Rng rng_;
     std::uint32_t ctrl_ = 0, isr_ = 0;

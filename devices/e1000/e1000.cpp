@@ -185,21 +185,12 @@ void E1000::update_irq() {
 }
 
 void E1000::send_msi(int v) {
-    Vector& x = vec_[static_cast<std::size_t>(v)];
-    if (!x.msi.enabled) {
-        x.pending = true;
-        return;
-    }
-    bus_.msi_send(x.msi, instance_);
+    bus_.msi_signal(vec_[static_cast<std::size_t>(v)].msi, instance_);
 }
 
 void E1000::msi_vector_written(int i) {
     if (i < 0 || i >= E1000_MAX_RX_QUEUES) return;
-    Vector& x = vec_[static_cast<std::size_t>(i)];
-    if (x.msi.enabled && x.pending) {
-        x.pending = false;
-        bus_.msi_send(x.msi, instance_);
-    }
+    bus_.msi_unmasked(vec_[static_cast<std::size_t>(i)].msi, instance_);
 }
 
 // Multi-queue: vector v is wanted while EICR & EIMS has bit v; its message goes out at

@@ -131,7 +131,6 @@ private:
     // One per MSI(-X) vector; the single-queue NIC uses vector 0.
     struct Vector {
         MsiMessage msi;
-        bool pending = false;         // an assertion while the kernel had the message masked
         bool asserted = false;        // multi-queue: this episode's message is sent
         sim::Time last_assert = -1;   // multi-queue: for ITR
         std::int64_t interrupts = 0;

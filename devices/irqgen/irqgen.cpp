@@ -57,7 +57,7 @@ std::string Irqgen::info() const {
     if (c_.msi)
         std::snprintf(buf, sizeof buf, "%s: MSI: status=%#x ctrl=%#x events=%llu message %s%s", instance_.c_str(), status_,
                       ctrl_, static_cast<unsigned long long>(count_), msi_.enabled ? "enabled" : "masked",
-                      msi_pending_ ? ", pending" : "");
+                      msi_.pending ? ", pending" : "");
     else
         std::snprintf(buf, sizeof buf, "%s: line %d %s: status=%#x ctrl=%#x events=%llu line %s", instance_.c_str(),
                       c_.line, c_.level ? "level" : "edge", status_, ctrl_, static_cast<unsigned long long>(count_),
@@ -127,20 +127,9 @@ void Irqgen::update_irq() {
     }
 }
 
-void Irqgen::send_msi() {
-    if (!msi_.enabled) {
-        msi_pending_ = true;
-        return;
-    }
-    bus_.msi_send(msi_, instance_);
-}
+void Irqgen::send_msi() { bus_.msi_signal(msi_, instance_); }
 
-void Irqgen::msi_written() {
-    if (msi_.enabled && msi_pending_) {
-        msi_pending_ = false;
-        bus_.msi_send(msi_, instance_);
-    }
-}
+void Irqgen::msi_written() { bus_.msi_unmasked(msi_, instance_); }
 
 std::uint64_t Irqgen::read(std::uint64_t offset, int) {
     switch (offset) {

@@ -78,7 +78,6 @@ private:
     std::uint64_t base_;
     IrqOutput* out_ = nullptr;  // the line (none for MSI)
     MsiMessage msi_;
-    bool msi_pending_ = false;  // the Pending bit: an event while the message was masked
     std::uint32_t status_ = 0, ctrl_ = 0;
     std::uint64_t count_ = 0;
     std::int64_t periodic_done_ = 0;

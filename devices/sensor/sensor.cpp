@@ -57,7 +57,7 @@ std::string Sensor::info() const {
                   instance_.c_str(), c_.line, int_status_, int_enable_, static_cast<long long>(samples_),
                   out_.asserted() ? "asserted" : "idle", i2c_status_,
                   xfer_ev_.scheduled() ? " (transfer on the wire)" : "", msi_.enabled ? "enabled" : "masked",
-                  msi_pending_ ? ", pending" : "");
+                  msi_.pending ? ", pending" : "");
     return buf;
 }
 
@@ -145,20 +145,9 @@ void Sensor::transfer_done() {
     if (i2c_ctrl_ & CTRL_DONE_IE) send_msi();
 }
 
-void Sensor::send_msi() {
-    if (!msi_.enabled) {
-        msi_pending_ = true;
-        return;
-    }
-    bus_.msi_send(msi_, instance_);
-}
+void Sensor::send_msi() { bus_.msi_signal(msi_, instance_); }
 
-void Sensor::msi_written() {
-    if (msi_.enabled && msi_pending_) {
-        msi_pending_ = false;
-        bus_.msi_send(msi_, instance_);
-    }
-}
+void Sensor::msi_written() { bus_.msi_unmasked(msi_, instance_); }
 
 std::uint64_t Sensor::read(std::uint64_t offset, int) {
     switch (offset) {

@@ -114,7 +114,6 @@ private:
     std::uint64_t base_;
     IrqOutput& out_;
     MsiMessage msi_;
-    bool msi_pending_ = false;  // the Pending bit: DONE while the message was masked
 
     // The controller.
     std::uint32_t i2c_ctrl_ = 0, i2c_status_ = 0, i2c_reg_ = 0, i2c_data_ = 0;

@@ -128,7 +128,10 @@ struct resource World::msi_interrupt(dev::Device& device, int vector) {
     src->ctx = msi_slots_.back().get();
     src->write_msg = [](void* ctx, std::uint64_t address, std::uint32_t data, bool enabled) {
         auto* slot = static_cast<MsiSlot*>(ctx);
-        *slot->device->msi_vector(slot->vector) = dev::MsiMessage{address, data, enabled};
+        dev::MsiMessage& m = *slot->device->msi_vector(slot->vector);  // (its Pending bit stays)
+        m.address = address;
+        m.data = data;
+        m.enabled = enabled;
         slot->device->msi_vector_written(slot->vector);
     };
     kernel::IrqDesc& desc = k_.irqs().alloc_msi(*src);
