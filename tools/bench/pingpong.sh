@@ -7,6 +7,9 @@
 # models: the same kernel code runs, on a machine where it takes no time. The peers'
 # anchors are in ../shared/bench/peers/RESULTS.md (events/s there; 3 events per interrupt).
 #   UNTIL (default 1s) shortens the simulated time; interrupts scale with it.
+#   PEER=path/to/systemc_model (from ../shared/bench/peers/build.sh) adds a last line: the
+#   zero-overhead run alternated with the peer's SC_THREAD model, run for run, so that both
+#   see the same machine, and the ratio of their medians (>= 1: irqlab is faster).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 irqlab="$top/build/irqlab"
@@ -32,3 +35,16 @@ for mode in off text bare; do
   label=$([[ $mode == bare ]] && echo "tracing off, no per-irq overhead costs" || echo "tracing $mode")
   printf "%-40s %8.3f s  %10.0f interrupts/s\n" "$label" "$s" "$(echo "$irqs / $s" | bc -l)"
 done
+if [[ -n ${PEER:-} ]]; then
+  mine=() theirs=()
+  for _ in $(seq "$reps"); do
+    mine+=("$(measure --set "$bare")")
+    start=$(date +%s.%N)
+    SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 "$PEER" thread "$irqs" >/dev/null 2>&1
+    theirs+=("$(echo "$(date +%s.%N) - $start" | bc -l)")
+  done
+  m=$(printf '%s\n' "${mine[@]}" | median)
+  t=$(printf '%s\n' "${theirs[@]}" | median)
+  printf "%-40s %8.3f s  vs %s SC_THREAD %.3f s: %.2fx its rate\n" "alternated with the peer" "$m" \
+    "$(basename "$PEER")" "$t" "$(echo "$t / $m" | bc -l)"
+fi
