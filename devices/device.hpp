@@ -114,6 +114,28 @@ struct DeviceType {
     std::function<std::unique_ptr<Device>(Bus&, const Params&, const std::string& instance)> make;
 };
 
+// What a model reports to the "firmware", as Linux's DEFINE_RES_MEM / DEFINE_RES_IO /
+// DEFINE_RES_IRQ build it (include/linux/ioport.h).
+inline struct resource mem_resource(std::uint64_t base, std::uint64_t size) {
+    struct resource r {};
+    r.start = base;
+    r.end = base + size - 1;
+    r.flags = IORESOURCE_MEM;
+    return r;
+}
+inline struct resource io_resource(std::uint64_t base, std::uint64_t size) {
+    struct resource r = mem_resource(base, size);
+    r.flags = IORESOURCE_IO;
+    return r;
+}
+// An IO-APIC line as a PC wires it: level lines are PCI's (active low), edge lines ISA's.
+inline struct resource irq_resource(int line, bool level) {
+    struct resource r {};
+    r.start = r.end = static_cast<resource_size_t>(line);
+    r.flags = IORESOURCE_IRQ | (level ? IORESOURCE_IRQ_LOWLEVEL : IORESOURCE_IRQ_HIGHEDGE);
+    return r;
+}
+
 // The registry: types add themselves with a static registration object.
 void register_type(DeviceType t);
 const std::vector<DeviceType>& types();

@@ -44,15 +44,8 @@ void Disk::reset() {
 }
 
 std::vector<struct resource> Disk::resources() const {
-    struct resource mem {};
-    mem.start = base_;
-    mem.end = base_ + kWindow - 1;
-    mem.flags = IORESOURCE_MEM;
-    if (c_.msi) return {mem};  // the machine adds the MSI interrupt it allocates
-    struct resource irq {};
-    irq.start = irq.end = static_cast<resource_size_t>(c_.line);
-    irq.flags = IORESOURCE_IRQ | IORESOURCE_IRQ_LOWLEVEL;  // a PCI line: level, active low
-    return {mem, irq};
+    if (c_.msi) return {mem_resource(base_, kWindow)};  // the machine adds the MSI interrupt it allocates
+    return {mem_resource(base_, kWindow), irq_resource(c_.line, true)};  // a PCI line
 }
 
 // --- the latency model ----------------------------------------------------------------

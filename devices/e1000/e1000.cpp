@@ -84,15 +84,8 @@ void E1000::reset() {
 }
 
 std::vector<struct resource> E1000::resources() const {
-    struct resource mem {};
-    mem.start = base_;
-    mem.end = base_ + kWindow - 1;
-    mem.flags = IORESOURCE_MEM;
-    if (c_.msi) return {mem};  // the machine adds the MSI interrupt it allocates
-    struct resource irq {};
-    irq.start = irq.end = static_cast<resource_size_t>(c_.line);
-    irq.flags = IORESOURCE_IRQ | IORESOURCE_IRQ_LOWLEVEL;  // PCI INTx: level, active low
-    return {mem, irq};
+    if (c_.msi) return {mem_resource(base_, kWindow)};  // the machine adds the MSI interrupt it allocates
+    return {mem_resource(base_, kWindow), irq_resource(c_.line, true)};  // PCI INTx
 }
 
 void E1000::start() {

@@ -23,14 +23,7 @@ void Mydev::reset() {
 }
 
 std::vector<struct resource> Mydev::resources() const {
-    struct resource mem {};
-    mem.start = base_;
-    mem.end = base_ + kWindow - 1;
-    mem.flags = IORESOURCE_MEM;
-    struct resource irq {};
-    irq.start = irq.end = static_cast<resource_size_t>(c_.line);
-    irq.flags = IORESOURCE_IRQ | IORESOURCE_IRQ_LOWLEVEL;
-    return {mem, irq};
+    return {mem_resource(base_, kWindow), irq_resource(c_.line, true)};
 }
 
 void Mydev::start() {

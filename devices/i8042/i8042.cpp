@@ -206,16 +206,7 @@ void I8042::keyboard_reset() {
 }
 
 std::vector<struct resource> I8042::resources() const {
-    struct resource data {};
-    data.start = data.end = I8042_DATA_REG;
-    data.flags = IORESOURCE_IO;
-    struct resource cmd {};
-    cmd.start = cmd.end = I8042_COMMAND_REG;
-    cmd.flags = IORESOURCE_IO;
-    struct resource irq {};
-    irq.start = irq.end = kLine;
-    irq.flags = IORESOURCE_IRQ | IORESOURCE_IRQ_HIGHEDGE;
-    return {data, cmd, irq};
+    return {io_resource(I8042_DATA_REG, 1), io_resource(I8042_COMMAND_REG, 1), irq_resource(kLine, false)};
 }
 
 void I8042::start() {

@@ -35,15 +35,8 @@ void Irqgen::reset() {
 }
 
 std::vector<struct resource> Irqgen::resources() const {
-    struct resource mem {};
-    mem.start = base_;
-    mem.end = base_ + kWindow - 1;
-    mem.flags = IORESOURCE_MEM;
-    if (c_.msi) return {mem};  // the machine adds the MSI interrupt it allocates
-    struct resource irq {};
-    irq.start = irq.end = static_cast<resource_size_t>(c_.line);
-    irq.flags = IORESOURCE_IRQ | (c_.level ? IORESOURCE_IRQ_LOWLEVEL : IORESOURCE_IRQ_HIGHEDGE);
-    return {mem, irq};
+    if (c_.msi) return {mem_resource(base_, kWindow)};  // the machine adds the MSI interrupt it allocates
+    return {mem_resource(base_, kWindow), irq_resource(c_.line, c_.level)};
 }
 
 void Irqgen::start() {

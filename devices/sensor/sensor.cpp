@@ -34,15 +34,8 @@ void Sensor::reset() {
 }
 
 std::vector<struct resource> Sensor::resources() const {
-    struct resource mem {};
-    mem.start = base_;
-    mem.end = base_ + kWindow - 1;
-    mem.flags = IORESOURCE_MEM;
     // IRQ 0 is the sensor's INT pin; the machine adds the controller's MSI as IRQ 1.
-    struct resource irq {};
-    irq.start = irq.end = static_cast<resource_size_t>(c_.line);
-    irq.flags = IORESOURCE_IRQ | IORESOURCE_IRQ_LOWLEVEL;
-    return {mem, irq};
+    return {mem_resource(base_, kWindow), irq_resource(c_.line, true)};
 }
 
 void Sensor::start() {

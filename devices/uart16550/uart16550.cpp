@@ -55,14 +55,7 @@ void Uart16550::reset() {
 }
 
 std::vector<struct resource> Uart16550::resources() const {
-    struct resource io {};
-    io.start = c_.base;
-    io.end = c_.base + kPorts - 1;
-    io.flags = IORESOURCE_IO;
-    struct resource irq {};
-    irq.start = irq.end = static_cast<resource_size_t>(c_.line);
-    irq.flags = IORESOURCE_IRQ | IORESOURCE_IRQ_HIGHEDGE;  // an ISA line
-    return {io, irq};
+    return {io_resource(c_.base, kPorts), irq_resource(c_.line, false)};  // an ISA line
 }
 
 void Uart16550::start() { schedule_wire(); }

@@ -174,7 +174,7 @@ void* World::step_object(const TaskSpec& spec, const Op& op, bool tasklet) {
                           (pdev && pdev->dev.driver
                                ? "'s driver set up no " + std::string(tasklet ? "tasklet" : "spinlock") + " in its probe"
                                : " has no driver bound");
-        if (std::find(step_errors_.begin(), step_errors_.end(), why) == step_errors_.end()) step_errors_.push_back(why);
+        step_error(why);
     }
     return o;
 }

@@ -95,7 +95,7 @@ private:
     std::vector<std::string> step_errors_;
     std::vector<ReadRecord> reads_;
     std::vector<PollRecord> polls_;
-    void step_error(const std::string& e);
+    void step_error(const std::string& e);  // notes a failed step, once
     // The process's fd of `path`, opening it (O_RDWR) if it has none; -errno if that fails.
     int fd_for(const TaskSpec& spec, const std::string& path);
     void file_op(const TaskSpec& spec, const Op& op);
