@@ -402,6 +402,8 @@ int Net::xmit(struct sk_buff* skb) {
 
 // --- /proc/net -----------------------------------------------------------------------
 
+// net/core/net-procfs.c's softnet_seq_show(). irqlab's backlog is one queue (Linux splices
+// input_pkt_queue into a process_queue), so process_qlen is always 0.
 std::string Net::show_softnet_stat() const {
     std::string out;
     char line[160];
