@@ -23,6 +23,7 @@ packages=(
   g++ cmake ninja-build pkg-config ccache
   libboost-dev libboost-context-dev libboost-program-options-dev
   libspdlog-dev libfmt-dev catch2 libyaml-cpp-dev nlohmann-json3-dev libbenchmark-dev
+  prometheus-node-exporter
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -35,6 +36,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     "${missing[@]}" >/dev/null
+fi
+
+# The test clients that exist only on npm (tests/js: the Chrome DevTools trace engine,
+# ajv), pinned by the committed lockfile. Node.js comes with the machine; without it the
+# tests that need these skip and say so.
+if command -v npm >/dev/null; then
+  js="$top/tests/js"
+  if [ ! -f "$js/node_modules/.package-lock.json" ] || [ "$js/package-lock.json" -nt "$js/node_modules/.package-lock.json" ]; then
+    (cd "$js" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+else
+  echo "tools/build.sh: npm not found; the tests that run npm clients will skip" >&2
 fi
 
 if [ $sanitize -eq 1 ]; then
