@@ -1,5 +1,7 @@
 #include "devices/device.hpp"
 
+#include <stdexcept>
+
 namespace irqlab::dev {
 
 namespace {
@@ -9,7 +11,16 @@ std::vector<DeviceType>& registry() {
 }
 }  // namespace
 
-void register_type(DeviceType t) { registry().push_back(std::move(t)); }
+void register_type(DeviceType t) {
+    // A workload or fault key that names no parameter is a typo in the model's table.
+    for (const auto* list : {&t.workload, &t.faults})
+        for (const std::string& name : *list) {
+            bool known = false;
+            for (const ParamSpec& p : t.params) known |= p.name == name;
+            if (!known) throw std::logic_error("device type " + t.name + ": no parameter '" + name + "'");
+        }
+    registry().push_back(std::move(t));
+}
 const std::vector<DeviceType>& types() { return registry(); }
 
 const DeviceType* find_type(const std::string& name) {

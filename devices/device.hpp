@@ -29,13 +29,14 @@ struct MsiMessage;
 // One parameter a device type takes.
 struct ParamSpec {
     // Text: any string. Events: a list of maps, each with the `fields` below (stimuli such
-    // as key presses: {key: a, press: 1ms, release: 5ms}).
-    enum class Kind { Integer, Time, Bool, Choice, Times, Text, Events };
+    // as key presses: {key: a, press: 1ms, release: 5ms}). Rate: events per second, written
+    // with a unit ("10kHz", "1Mpps"); its value is the rounded number per second.
+    enum class Kind { Integer, Time, Bool, Choice, Times, Text, Events, Rate };
     std::string name;
     Kind kind;
     std::string help;
     std::vector<std::string> choices;  // Choice
-    std::int64_t min = 0, max = 0;     // Integer
+    std::int64_t min = 0, max = 0;     // Integer, Rate (per second)
     bool property = false;             // also given to the driver as a device property
     struct Field {
         std::string name;
@@ -112,6 +113,11 @@ struct DeviceType {
     std::function<std::string(const Params&)> check;
     // Makes one, named `instance` ("irqgen.0").
     std::function<std::unique_ptr<Device>(Bus&, const Params&, const std::string& instance)> make;
+    // The parameters that are the device's stimuli (what arrives from outside: frames,
+    // keys, bytes, events) and its faults: a scenario may give them in its `workload:` and
+    // `faults:` sections, naming the device, instead of on the device itself.
+    std::vector<std::string> workload = {};
+    std::vector<std::string> faults = {};
 };
 
 // What a model reports to the "firmware", as Linux's DEFINE_RES_MEM / DEFINE_RES_IO /

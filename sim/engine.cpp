@@ -37,7 +37,10 @@ bool Engine::run_until(Time limit) {
     schedule(stop, limit);
     while (!stop_requested_ && step()) {
     }
-    if (!stop.scheduled()) return true;
+    if (!stop.scheduled()) {
+        --processed_;  // the stop is bookkeeping, not an event of the simulated machine
+        return true;
+    }
     deschedule(stop);  // still pending: something else stopped the run early
     return false;
 }

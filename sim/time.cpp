@@ -94,6 +94,39 @@ std::optional<Time> parse_time(std::string_view text, std::string* error) {
     return std::nullopt;
 }
 
+std::optional<double> parse_rate(std::string_view text, std::string* error) {
+    while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+    while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+    std::size_t end = 0;
+    while (end < text.size() && ((text[end] >= '0' && text[end] <= '9') || text[end] == '.')) ++end;
+    std::string_view number = text.substr(0, end);
+    std::string_view unit = text.substr(end);
+    while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
+    if (number.empty()) {
+        set_error(error, text.empty() ? "empty rate" : "a rate starts with a number, like 10kHz");
+        return std::nullopt;
+    }
+    int prefix = 0;  // decimal exponent of k, M, G
+    if (!unit.empty() && (unit.front() == 'k' || unit.front() == 'M' || unit.front() == 'G')) {
+        prefix = unit.front() == 'k' ? 3 : unit.front() == 'M' ? 6 : 9;
+        unit.remove_prefix(1);
+    }
+    if (!(unit.empty() && prefix == 0) && unit != "Hz" && unit != "pps" && unit != "/s") {
+        set_error(error, "unknown unit '" + std::string(text.substr(end)) + "' (use Hz, pps or /s, with k, M or G: 10kHz, 1Mpps)");
+        return std::nullopt;
+    }
+    // Thousandths of an event per second, exactly, then the prefix.
+    auto milli = parse_scaled_decimal(number, 3, error);
+    if (!milli) return std::nullopt;
+    if (*milli == 0) {
+        set_error(error, "a rate must be above zero");
+        return std::nullopt;
+    }
+    double per_sec = static_cast<double>(*milli) / 1000.0;
+    for (int i = 0; i < prefix; ++i) per_sec *= 10;
+    return per_sec;
+}
+
 std::string format_time(Time t) {
     if (t == kNever) return "never";
     std::string sign;

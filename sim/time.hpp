@@ -36,6 +36,11 @@ std::optional<Time> parse_time(std::string_view text, std::string* error = nullp
 // 1500 -> "1.5us", 2000000 -> "2ms", 0 -> "0ns". parse_time(format_time(t)) == t.
 std::string format_time(Time t);
 
+// Parses a rate, "<decimal>[k|M|G]<unit>" with unit Hz, pps or /s, or a bare number of
+// events per second: "10kHz", "1.5Mpps", "600000/s", "250". Returns events per second,
+// to a thousandth ("0.5Hz" is 0.5); fewer than one per 1000 seconds is an error.
+std::optional<double> parse_rate(std::string_view text, std::string* error = nullptr);
+
 // Parses an unsigned decimal with an optional fraction into value * 10^scale exactly
 // (scale digits of fraction at most). Shared by the time and rate parsers.
 std::optional<std::int64_t> parse_scaled_decimal(std::string_view digits, int scale,

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "devices/bus/line_fault.hpp"
 #include "kernel/arch/x86/io_apic.hpp"
 #include "kernel/kallsyms.hpp"
 #include "kernel/kernel.hpp"
@@ -104,7 +105,22 @@ void Bus::output_changed(IrqOutput& out) {
 }
 
 void Bus::output_pulsed(IrqOutput& out) {
-    ioapic_.pulse_input(out.gsi(), trace_line(out, 2));
+    if (!edge_filters_.empty())
+        if (auto it = edge_filters_.find(out.gsi()); it != edge_filters_.end() && !it->second->admit_edge(out)) return;
+    deliver_edge(out);
+}
+
+void Bus::deliver_edge(IrqOutput& out) {
+    std::uint64_t cause = trace_line(out, 2);
+    // A line already held high has no rising edge to give.
+    if (!line_asserted(out.gsi())) ioapic_.pulse_input(out.gsi(), cause);
+}
+
+void Bus::set_edge_filter(int gsi, LineFault* f) {
+    if (f)
+        edge_filters_[gsi] = f;
+    else
+        edge_filters_.erase(gsi);
 }
 
 // --- MSI -----------------------------------------------------------------------------

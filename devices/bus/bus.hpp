@@ -38,6 +38,7 @@ public:
 };
 
 class Bus;
+class LineFault;
 
 // One device's connection to an interrupt line.
 class IrqOutput {
@@ -89,6 +90,10 @@ public:
     bool line_asserted(int gsi) const;
     void output_changed(IrqOutput& out);
     void output_pulsed(IrqOutput& out);
+    // A scenario's fault on an edge line sees each edge first (lost, jittered edges).
+    void set_edge_filter(int gsi, LineFault* f);
+    // An edge reaches the IO-APIC pin, unless another output holds the line high.
+    void deliver_edge(IrqOutput& out);
 
     // --- MSI ---
     void msi_send(const MsiMessage& msg, const std::string& device);
@@ -137,6 +142,7 @@ private:
     const Window* last_mmio_ = nullptr;
     std::uint64_t next_mmio_ = 0xfe000000;
     std::vector<std::unique_ptr<IrqOutput>> outputs_;
+    std::map<int, LineFault*> edge_filters_;  // by GSI; empty unless a scenario injects faults
     std::map<std::uint64_t, DmaRegion> dma_;
     std::uint64_t next_dma_ = 0x100000000ULL;
     std::uint64_t dma_faults_ = 0;

@@ -446,6 +446,8 @@ const Registration registration{DeviceType{
     },
     check,
     make,
+    {},
+    {"bad_sectors"},
 }};
 
 }  // namespace

@@ -597,7 +597,7 @@ const Registration registration{DeviceType{
         {"line", K::Integer, "the PCI INTx line (IO-APIC pin 16-23, level, shareable) it drives", {}, 16, 23},
         {"msi", K::Bool, "signal with MSI messages instead of a line", {}, 0, 0, true},
         {"speed", K::Choice, "link speed in Mb/s (default 1000)", {"10", "100", "1000"}},
-        {"rate", K::Integer, "frames per second the far end sends (at most the line rate)", {}, 0, 100'000'000},
+        {"rate", K::Rate, "frames per second the far end sends (at most the line rate): 600000, 600kpps, 1.2Mpps", {}, 0, 100'000'000},
         {"arrival", K::Choice, "constant spacing (default) or a Poisson process from the seeded random stream",
          {"constant", "poisson"}},
         {"size", K::Integer, "frame size on the wire in bytes, FCS included (default 64, the minimum)", {}, 64, 1518},
@@ -658,6 +658,8 @@ const Registration registration{DeviceType{
         return "";
     },
     make,
+    {"rate", "arrival", "size", "start", "count", "bursts", "flows"},
+    {},
 }};
 
 }  // namespace

@@ -121,6 +121,8 @@ const Registration registration{DeviceType{
         return "";
     },
     make,
+    {"every", "start", "count", "burst"},
+    {},
 }};
 
 }  // namespace

@@ -591,6 +591,8 @@ const Registration registration{DeviceType{
     },
     check,
     make,
+    {"text", "start", "interval", "hold", "keys"},
+    {},
 }};
 
 }  // namespace

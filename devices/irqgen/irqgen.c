@@ -16,13 +16,24 @@
  * spends "bh-cost" ns and then sleeps "bh-sleep" ns (legal in a work item, a bug in a
  * tasklet), and two bugs to demonstrate: "no-ack" (the handler claims the interrupt
  * without acknowledging it) and "no-bh-sync" (remove() forgets to wait for the bottom half).
+ *
+ * For the lessons about the API itself: "bottom-half" "hi-tasklet" (tasklet_hi_schedule(),
+ * HI_SOFTIRQ), "unmanaged" (request_irq() in probe and free_irq() in remove instead of
+ * devm_request_irq()), "log-context" (each handler logs in_interrupt(), in_serving_softirq(),
+ * in_task() and the task it runs on), "bh-mutex" and "bh-alloc" (the bottom half takes a
+ * mutex, or allocates with GFP_KERNEL or GFP_ATOMIC), and more bugs: "no-free-irq"
+ * (request_irq() without free_irq()), "no-status-check" (seed 003's handler: IRQ_HANDLED
+ * without asking the device) and "bad-return" (the handler returns -EIO, or IRQ_WAKE_THREAD
+ * with no thread function).
  */
 #include <linux/delay.h>
 #include <linux/interrupt.h>
 #include <linux/io.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/platform_device.h>
 #include <linux/property.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -52,7 +63,29 @@ struct irqgen {
 	unsigned long handled;
 	spinlock_t lock;	/* protects bh_runs: the bottom half counts, readers take it too */
 	unsigned long bh_runs;
+	bool hi;		/* "hi-tasklet": tasklet_hi_schedule() */
+	bool unmanaged;		/* request_irq() and free_irq(), not devm_request_irq() */
+	bool no_free_irq;	/* bug: unmanaged, and remove() forgets free_irq() */
+	bool no_status_check;	/* bug: IRQ_HANDLED without reading STATUS */
+	const char *bad_return;	/* bug: "errno" or "wake-thread"; NULL: none */
+	bool log_context;
+	bool bh_mutex;
+	struct mutex mutex;	/* "bh-mutex": what the bottom half takes */
+	const char *bh_alloc;	/* "gfp-kernel", "gfp-atomic"; NULL: no allocation */
 };
+
+/*
+ * Where does this code run? What a driver author prints to find out: the context
+ * predicates of <linux/preempt.h>, the CPU and the task that is current.
+ */
+static void irqgen_log_context(struct irqgen *g, const char *where)
+{
+	if (!g->log_context)
+		return;
+	dev_info(g->dev, "%s: in_interrupt() %d, in_serving_softirq() %d, in_task() %d; CPU%d, current %s/%d, preempt_count %#x\n",
+		 where, !!in_interrupt(), !!in_serving_softirq(), !!in_task(), raw_smp_processor_id(),
+		 current->comm, current->pid, preempt_count());
+}
 
 /* Does this device want attention? Reading STATUS also flushes posted writes. */
 static bool irqgen_pending(struct irqgen *g)
@@ -71,16 +104,28 @@ static irqreturn_t irqgen_isr(int irq, void *dev_id)
 {
 	struct irqgen *g = dev_id;
 
-	if (!irqgen_pending(g))
+	/*
+	 * "no-status-check" is seed 003's foo_interrupt(): it tests dev_id != NULL, which is
+	 * always true (dev_id is the cookie given to request_irq()), so it claims every
+	 * interrupt on the line, its device's or not.
+	 */
+	if (!g->no_status_check && !irqgen_pending(g))
 		return IRQ_NONE;	/* not ours: another device on a shared line */
+	irqgen_log_context(g, __func__);
 	if (g->handler_cost)
 		ndelay(g->handler_cost);
 	irqgen_ack(g);
 	g->handled++;
 	if (g->wq)
 		queue_work(g->wq, &g->work);	/* the rest runs in a kworker (or BH work) */
+	else if (g->hi)
+		tasklet_hi_schedule(&g->bh);	/* HI_SOFTIRQ: before every other softirq */
 	else if (g->bottom_half)
 		tasklet_schedule(&g->bh);	/* the rest runs in softirq context */
+	if (g->bad_return && !strcmp(g->bad_return, "errno"))
+		return (irqreturn_t)(-EIO);	/* not an irqreturn_t: "bogus return value" */
+	if (g->bad_return)
+		return IRQ_WAKE_THREAD;		/* requested without a thread function */
 	return IRQ_HANDLED;
 }
 
@@ -90,6 +135,17 @@ static void irqgen_bh_body(struct irqgen *g)
 		ndelay(g->bh_cost);
 	if (g->bh_sleep)
 		usleep_range(g->bh_sleep / 1000, g->bh_sleep / 1000);
+	if (g->bh_mutex) {
+		/* may sleep: might_sleep() in mutex_lock() says so even when it is free */
+		mutex_lock(&g->mutex);
+		mutex_unlock(&g->mutex);
+	}
+	if (g->bh_alloc) {
+		/* GFP_KERNEL may sleep to reclaim memory; GFP_ATOMIC never sleeps */
+		void *buf = kmalloc(64, strcmp(g->bh_alloc, "gfp-atomic") ? GFP_KERNEL : GFP_ATOMIC);
+
+		kfree(buf);
+	}
 	/*
 	 * The same body runs as a tasklet (softirq context) or as a work item (process
 	 * context), and every irqgen's lock is of one lockdep class: so _bh, which a
@@ -107,6 +163,16 @@ static void irqgen_bh(struct tasklet_struct *t)
 {
 	struct irqgen *g = from_tasklet(g, t, bh);
 
+	irqgen_log_context(g, __func__);
+	irqgen_bh_body(g);
+}
+
+/* The same, scheduled with tasklet_hi_schedule(): run from HI_SOFTIRQ. */
+static void irqgen_hi_bh(struct tasklet_struct *t)
+{
+	struct irqgen *g = from_tasklet(g, t, bh);
+
+	irqgen_log_context(g, __func__);
 	irqgen_bh_body(g);
 }
 
@@ -115,6 +181,7 @@ static void irqgen_work(struct work_struct *work)
 {
 	struct irqgen *g = from_work(g, work, work);
 
+	irqgen_log_context(g, __func__);
 	irqgen_bh_body(g);
 }
 
@@ -138,6 +205,7 @@ static irqreturn_t irqgen_quick_check(int irq, void *dev_id)
 
 	if (!irqgen_pending(g))
 		return IRQ_NONE;
+	irqgen_log_context(g, __func__);
 	if (g->handler_cost)
 		ndelay(g->handler_cost);
 	return IRQ_WAKE_THREAD;
@@ -150,6 +218,7 @@ static irqreturn_t irqgen_thread_fn(int irq, void *dev_id)
 
 	if (!irqgen_pending(g))
 		return IRQ_NONE;
+	irqgen_log_context(g, __func__);
 	if (g->thread_cost)
 		ndelay(g->thread_cost);
 	irqgen_ack(g);
@@ -182,8 +251,23 @@ static int irqgen_probe(struct platform_device *pdev)
 		g->wq = irqgen_pick_wq(g->bottom_half);
 	device_property_read_u32(dev, "bh-cost", &g->bh_cost);
 	device_property_read_u32(dev, "bh-sleep", &g->bh_sleep);
+	g->hi = g->bottom_half && !strcmp(g->bottom_half, "hi-tasklet");
+	g->no_free_irq = device_property_read_bool(dev, "no-free-irq");
+	g->unmanaged = device_property_read_bool(dev, "unmanaged") || g->no_free_irq;
+	g->no_status_check = device_property_read_bool(dev, "no-status-check");
+	if (device_property_read_string(dev, "bad-return", &g->bad_return))
+		g->bad_return = NULL;
+	g->log_context = device_property_read_bool(dev, "log-context");
+	g->bh_mutex = device_property_read_bool(dev, "bh-mutex");
+	if (g->bh_mutex)
+		mutex_init(&g->mutex);
+	if (device_property_read_string(dev, "bh-alloc", &g->bh_alloc))
+		g->bh_alloc = NULL;
 	spin_lock_init(&g->lock);
-	tasklet_setup(&g->bh, irqgen_bh);
+	if (g->hi)
+		tasklet_setup(&g->bh, irqgen_hi_bh);
+	else
+		tasklet_setup(&g->bh, irqgen_bh);
 	INIT_WORK(&g->work, irqgen_work);
 	if (device_property_read_bool(dev, "shared"))
 		flags |= IRQF_SHARED;
@@ -195,6 +279,8 @@ static int irqgen_probe(struct platform_device *pdev)
 						dev_name(dev), g);
 	else if (device_property_read_bool(dev, "threaded"))
 		ret = devm_request_threaded_irq(dev, g->irq, NULL, irqgen_thread_fn, flags, dev_name(dev), g);
+	else if (g->unmanaged)
+		ret = request_irq(g->irq, irqgen_isr, flags, dev_name(dev), g);	/* remove() frees it */
 	else
 		ret = devm_request_irq(dev, g->irq, irqgen_isr, flags, dev_name(dev), g);
 	if (ret)
@@ -218,7 +304,10 @@ static void irqgen_remove(struct platform_device *pdev)
 	 * queued: nothing of ours may run once remove() returns.
 	 */
 	writel(0, g->base + IRQGEN_CTRL);
-	synchronize_irq(g->irq);
+	if (g->unmanaged && !g->no_free_irq)
+		free_irq(g->irq, g);	/* also waits for a running handler */
+	else
+		synchronize_irq(g->irq);	/* a devm IRQ is freed after remove() returns */
 	if (!g->no_bh_sync) {
 		tasklet_kill(&g->bh);
 		cancel_work_sync(&g->work);

@@ -183,11 +183,20 @@ const Registration registration{DeviceType{
         {"handler_cost", K::Time, "time the hard handler spends (udelay)", {}, 0, 0, true},
         {"thread_cost", K::Time, "time the thread function spends", {}, 0, 0, true},
         {"bottom_half", K::Choice, "the hard handler acknowledges and defers the rest to this",
-         {"tasklet", "work", "highpri-work", "unbound-work", "bh-work"}, 0, 0, true},
+         {"tasklet", "hi-tasklet", "work", "highpri-work", "unbound-work", "bh-work"}, 0, 0, true},
         {"bh_cost", K::Time, "time the bottom half spends on the CPU", {}, 0, 0, true},
         {"bh_sleep", K::Time, "then the bottom half sleeps this long (usleep_range; a bug in a tasklet)", {}, 0, 0, true},
         {"no_ack", K::Bool, "driver bug: the handler claims the interrupt but never acknowledges it", {}, 0, 0, true},
         {"no_bh_sync", K::Bool, "driver bug: remove() does not wait for the bottom half (no tasklet_kill/cancel_work_sync)", {}, 0, 0, true},
+        {"unmanaged", K::Bool, "the driver requests the line with request_irq() and frees it in remove(), not devm_", {}, 0, 0, true},
+        {"no_free_irq", K::Bool, "driver bug: request_irq() and no free_irq(): the line stays requested after unload", {}, 0, 0, true},
+        {"no_status_check", K::Bool, "driver bug (seed 003's handler): IRQ_HANDLED without reading STATUS", {}, 0, 0, true},
+        {"bad_return", K::Choice, "driver bug: the hard handler returns -EIO, or IRQ_WAKE_THREAD with no thread function",
+         {"errno", "wake-thread"}, 0, 0, true},
+        {"log_context", K::Bool, "each handler logs in_interrupt(), in_serving_softirq(), in_task() and the current task", {}, 0, 0, true},
+        {"bh_mutex", K::Bool, "the bottom half takes a mutex (mutex_lock): fine in a work item, a bug in a tasklet", {}, 0, 0, true},
+        {"bh_alloc", K::Choice, "the bottom half allocates with kmalloc(GFP_KERNEL) (a bug in a tasklet) or GFP_ATOMIC",
+         {"gfp-kernel", "gfp-atomic"}, 0, 0, true},
     },
     [](const Params& p) -> std::string {
         bool level = p.count("trigger") && p.at("trigger").text == "level";
@@ -197,9 +206,15 @@ const Registration registration{DeviceType{
         if (p.count("stuck") && p.at("stuck").number && !level) return "stuck is a fault of a level line (trigger: level)";
         if (!p.count("at") && !p.count("every") && !p.count("spurious"))
             return "an irqgen needs 'at' or 'every' (when it fires)";
+        bool threaded = p.count("threaded") && p.at("threaded").number;
+        auto set = [&p](const char* k) { return p.count(k) && (p.at(k).number || !p.at(k).text.empty()); };
+        for (const char* k : {"unmanaged", "no_free_irq", "no_status_check", "bad_return"})
+            if (threaded && set(k)) return std::string(k) + " is about request_irq()'s hard handler: not with 'threaded'";
         return "";
     },
     make,
+    {"at", "every", "start", "count"},
+    {"stuck", "spurious"},
 }};
 
 }  // namespace

@@ -198,6 +198,8 @@ const Registration registration{DeviceType{
         return "";
     },
     make,
+    {"every", "start", "count"},
+    {},
 }};
 
 }  // namespace

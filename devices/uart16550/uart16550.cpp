@@ -544,6 +544,8 @@ const Registration registration{DeviceType{
     },
     check,
     make,
+    {"rx_text", "rx_start", "rx_repeat", "rx_bursts"},
+    {},
 }};
 
 }  // namespace

@@ -44,3 +44,19 @@ TEST_CASE("time literals are nanoseconds") {
     CHECK(1_ms == 1000_us);
     CHECK(1_s == 1000_ms);
 }
+
+TEST_CASE("parse_rate reads events per second with Hz, pps or /s and an SI prefix") {
+    CHECK(parse_rate("10kHz") == 10000.0);
+    CHECK(parse_rate("1.5Mpps") == 1500000.0);
+    CHECK(parse_rate("600000/s") == 600000.0);
+    CHECK(parse_rate("250") == 250.0);
+    CHECK(parse_rate("0.5Hz") == 0.5);
+    CHECK(parse_rate("2GHz") == 2e9);
+    std::string error;
+    CHECK_FALSE(parse_rate("10kbps", &error));
+    CHECK(error == "unknown unit 'kbps' (use Hz, pps or /s, with k, M or G: 10kHz, 1Mpps)");
+    CHECK_FALSE(parse_rate("0Hz", &error));
+    CHECK(error == "a rate must be above zero");
+    CHECK_FALSE(parse_rate("fast", &error));
+    CHECK(error == "a rate starts with a number, like 10kHz");
+}

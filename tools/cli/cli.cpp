@@ -59,7 +59,9 @@ int main(int argc, char** argv, std::ostream& out, std::ostream& err) {
     opts.add_options()("help,h", "show this help")(
         "dmesg", po::value<std::string>(), "write the kernel log to PATH (dmesg format)")(
         "trace-text", po::value<std::string>(), "write the trace to PATH (ftrace text)")(
+        "trace-json", po::value<std::string>(), "write the trace to PATH (Chrome/Perfetto JSON)")(
         "proc-dir", po::value<std::string>(), "write the /proc files at the end of the run under DIR")(
+        "stats-json", po::value<std::string>(), "write every figure of the summary to PATH (JSON)")(
         "seed", po::value<std::string>(), "override run.seed")(
         "set", po::value<std::vector<std::string>>()->composing(), "override a scenario key: --set run.until=5ms")(
         "quiet,q", "print nothing on success");
@@ -100,7 +102,14 @@ int main(int argc, char** argv, std::ostream& out, std::ostream& err) {
     run::Options ro;
     if (vm.count("dmesg")) ro.dmesg_path = vm["dmesg"].as<std::string>();
     if (vm.count("trace-text")) ro.trace_text_path = vm["trace-text"].as<std::string>();
+    if (vm.count("trace-json")) ro.trace_json_path = vm["trace-json"].as<std::string>();
     if (vm.count("proc-dir")) ro.proc_dir = vm["proc-dir"].as<std::string>();
+    if (vm.count("stats-json")) ro.stats_json_path = vm["stats-json"].as<std::string>();
+    // The scenario's outputs: section, where the command line named no file.
+    for (auto [mine, theirs] : {std::pair{&ro.dmesg_path, &sc.outputs.dmesg}, {&ro.trace_text_path, &sc.outputs.trace_text},
+                                {&ro.trace_json_path, &sc.outputs.trace_json}, {&ro.proc_dir, &sc.outputs.proc_dir},
+                                {&ro.stats_json_path, &sc.outputs.stats_json}})
+        if (mine->empty()) *mine = *theirs;
     ro.summary = !vm.count("quiet");
     int code = run::run(sc, ro, out, err);
     if (code == 1 && !ro.summary) log.error("{}: the run did not meet its expectations (run without -q for details)", files[0]);

@@ -4,26 +4,10 @@
 
 #include <iosfwd>
 
-#include "tools/scenario/expect.hpp"
-#include "tools/scenario/scenario.hpp"
-
-namespace irqlab::kernel {
-class Kernel;
-}
+#include "tools/output/run_stats.hpp"
 
 namespace irqlab::output {
 
-class IrqLatency;
-
-struct RunFacts {
-    const IrqLatency* latency = nullptr;  // assertion-to-handler latencies, if measured
-    double wall_seconds = 0;
-    std::uint64_t events = 0;
-    std::string halted;  // why the machine stopped early, if it did
-    const scenario::World* world = nullptr;  // the devices and what the processes read
-};
-
-void print_summary(std::ostream& out, const scenario::Scenario& sc, kernel::Kernel& k, const scenario::Verdict& v,
-                   const RunFacts& facts);
+void print_summary(std::ostream& out, const RunStats& s);
 
 }  // namespace irqlab::output

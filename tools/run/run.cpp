@@ -1,10 +1,16 @@
 #include "tools/run/run.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <ostream>
+
+#include <signal.h>
+#include <unistd.h>
 
 #include "kernel/fs/proc/proc.hpp"
 #include "kernel/kernel.hpp"
@@ -12,7 +18,9 @@
 #include "sim/simulator.hpp"
 #include "tools/output/ftrace_text.hpp"
 #include "tools/output/irq_latency.hpp"
+#include "tools/output/stats_json.hpp"
 #include "tools/output/summary.hpp"
+#include "tools/output/trace_json.hpp"
 #include "tools/scenario/expect.hpp"
 #include "tools/scenario/world.hpp"
 
@@ -35,10 +43,55 @@ bool write_proc_dir(kernel::Kernel& k, const std::string& dir, std::ostream& err
     }
     return true;
 }
+
+bool save_stats_json(const output::RunStats& stats, const std::string& path, std::ostream& err) {
+    std::ofstream f(path, std::ios::out | std::ios::trunc);
+    if (f) output::write_stats_json(f, stats);
+    if (!f.flush()) {
+        err << "irqlab: cannot write the statistics to " << path << "\n";
+        return false;
+    }
+    return true;
+}
+// Ctrl-C: the run stops at the end of the current slice and writes its outputs whole.
+volatile std::sig_atomic_t g_interrupted = 0;
+extern "C" void on_sigint(int) { g_interrupted = 1; }
+
+// Runs to `until` in slices of simulated time (the same events in the same order as one
+// run_until), so that Ctrl-C is seen between two slices, and on a terminal a progress line
+// can say how far the run is. Returns true when Ctrl-C cut the run short.
+bool run_sliced(sim::Simulator& s, sim::Time until, bool progress, std::ostream& err) {
+    struct sigaction act {}, old {};
+    act.sa_handler = on_sigint;
+    sigemptyset(&act.sa_mask);
+    sigaction(SIGINT, &act, &old);
+    g_interrupted = 0;
+    const sim::Time slice = std::max<sim::Time>(sim::kNsPerMs / 10, until / 1000);
+    auto start = std::chrono::steady_clock::now(), shown = start;
+    bool drew = false;
+    while (s.now() < until && !g_interrupted) {
+        if (s.run_until(std::min(until, s.now() + slice)) != sim::Simulator::Status::Reached) break;
+        auto now = std::chrono::steady_clock::now();
+        if (progress && now - shown >= std::chrono::seconds(1)) {
+            shown = now;
+            double secs = std::chrono::duration<double>(now - start).count();
+            char line[128];
+            std::snprintf(line, sizeof line, "\r  simulated %s of %s (%.0f%%), %.2f M events/s ",
+                          sim::format_time(s.now()).c_str(), sim::format_time(until).c_str(),
+                          100.0 * static_cast<double>(s.now()) / static_cast<double>(until),
+                          static_cast<double>(s.engine().events_processed()) / secs / 1e6);
+            err << line << std::flush;
+            drew = true;
+        }
+    }
+    if (drew) err << "\r\033[K" << std::flush;
+    sigaction(SIGINT, &old, nullptr);
+    return g_interrupted != 0;
+}
 }  // namespace
 
 int run(const scenario::Scenario& sc, const Options& opt, std::ostream& out, std::ostream& err) {
-    std::ofstream dmesg, trace_text;
+    std::ofstream dmesg, trace_text, trace_json;
     if (!opt.dmesg_path.empty()) {
         dmesg.open(opt.dmesg_path);
         if (!dmesg) {
@@ -53,6 +106,13 @@ int run(const scenario::Scenario& sc, const Options& opt, std::ostream& out, std
             return 2;
         }
     }
+    if (!opt.trace_json_path.empty()) {
+        trace_json.open(opt.trace_json_path, std::ios::out | std::ios::trunc);
+        if (!trace_json) {
+            err << "irqlab: cannot write the trace to " << opt.trace_json_path << "\n";
+            return 2;
+        }
+    }
 
     auto wall_start = std::chrono::steady_clock::now();
     std::size_t stack = sc.machine.stack_size ? sc.machine.stack_size : sim::Fiber::default_stack_size();
@@ -63,10 +123,16 @@ int run(const scenario::Scenario& sc, const Options& opt, std::ostream& out, std
         ftrace = std::make_unique<output::FtraceText>(trace_text, k, true);
         simulator.trace().subscribe(ftrace.get());
     }
-    // The summary's latency table follows the trace (only when a summary is printed: the
-    // trace costs nothing without a subscriber).
+    std::unique_ptr<output::TraceJson> json;
+    if (trace_json.is_open()) {
+        json = std::make_unique<output::TraceJson>(trace_json, k, output::TraceJson::Info{sc.name, sc.seed});
+        simulator.trace().subscribe(json.get());
+    }
+    // The interrupt latencies of the summary and --stats-json follow the trace (only when
+    // one of them is written: the trace costs nothing without a subscriber).
     output::IrqLatency latency;
-    if (opt.summary) simulator.trace().subscribe(&latency);
+    const bool stats_wanted = opt.summary || !opt.stats_json_path.empty();
+    if (stats_wanted) simulator.trace().subscribe(&latency);
     if (dmesg.is_open())
         k.log().set_sink([&dmesg](const kernel::LogRecord& r) { dmesg << kernel::Log::dmesg_line(r) << '\n'; });
 
@@ -74,7 +140,7 @@ int run(const scenario::Scenario& sc, const Options& opt, std::ostream& out, std
     int code;
     {
         scenario::World world(k, sc);
-        simulator.run_until(sc.until);
+        bool interrupted = run_sliced(simulator, sc.until, opt.summary && isatty(STDERR_FILENO), err);
         k.log().flush();
         scenario::Verdict verdict = scenario::judge(sc, k, &world);
         output::RunFacts facts;
@@ -83,16 +149,32 @@ int run(const scenario::Scenario& sc, const Options& opt, std::ostream& out, std
         facts.halted = k.halted_reason();
         facts.latency = &latency;
         facts.world = &world;
-        if (opt.summary) output::print_summary(out, sc, k, verdict, facts);
+        output::RunStats stats;
+        if (stats_wanted) stats = output::gather_run_stats(sc, k, verdict, facts);
+        if (opt.summary) output::print_summary(out, stats);
         code = verdict.ok() ? 0 : 1;
+        if (interrupted) {
+            err << "irqlab: interrupted at " << sim::format_time(k.now()) << " of " << sim::format_time(sc.until)
+                << "; the outputs end there\n";
+            code = 130;  // as a shell reports SIGINT
+        }
+        if (!opt.stats_json_path.empty() && !save_stats_json(stats, opt.stats_json_path, err)) code = 2;
         if (!opt.proc_dir.empty() && !write_proc_dir(k, opt.proc_dir, err)) code = 2;
         // Unwind the tasks while the world they reference is still there.
         k.shutdown();
     }
-    if (opt.summary) simulator.trace().unsubscribe(&latency);
+    if (stats_wanted) simulator.trace().unsubscribe(&latency);
     if (ftrace) {
         simulator.trace().unsubscribe(ftrace.get());
         ftrace->finish();
+    }
+    if (json) {
+        simulator.trace().unsubscribe(json.get());
+        json->finish(simulator.engine().now());
+        if (!trace_json) {
+            err << "irqlab: cannot write the trace to " << opt.trace_json_path << "\n";
+            code = 2;
+        }
     }
     simulator.shutdown();
     return code;

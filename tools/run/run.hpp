@@ -14,7 +14,9 @@ namespace irqlab::run {
 struct Options {
     std::string dmesg_path;       // --dmesg
     std::string trace_text_path;  // --trace-text
+    std::string trace_json_path;  // --trace-json
     std::string proc_dir;         // --proc-dir: /proc at the end of the run
+    std::string stats_json_path;  // --stats-json: every figure of the summary
     bool summary = true;
 };
 

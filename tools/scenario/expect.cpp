@@ -1,6 +1,7 @@
 #include "tools/scenario/expect.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <optional>
 
 #include "devices/device.hpp"
@@ -24,6 +25,9 @@ std::string first_report(const kernel::Bugs& bugs, const std::string& kind) {
 }
 
 
+// When an end-of-run figure was taken, for a failed expectation.
+std::string at_end(kernel::Kernel& k) { return ", at the end of the run (" + sim::format_time(k.now()) + ")"; }
+
 void judge_irqs(const Scenario& sc, kernel::Kernel& k, Verdict& v) {
     for (const IrqExpect& e : sc.expect.irqs) {
         std::string what = "IRQ " + std::to_string(e.irq);
@@ -40,12 +44,13 @@ void judge_irqs(const Scenario& sc, kernel::Kernel& k, Verdict& v) {
         }
         auto n = static_cast<std::int64_t>(total);
         bool ok = (e.min < 0 || n >= e.min) && (e.max < 0 || n <= e.max);
-        std::string want = e.min == e.max ? std::to_string(e.min)
+        std::string want = !e.text.empty()    ? e.text
+                           : e.min == e.max ? std::to_string(e.min)
                            : e.max < 0    ? ">= " + std::to_string(e.min)
                            : e.min < 0    ? "<= " + std::to_string(e.max)
                                           : std::to_string(e.min) + ".." + std::to_string(e.max);
         if (e.min >= 0 || e.max >= 0)
-            (ok ? v.met : v.failed).push_back(what + ": " + std::to_string(total) + " interrupts (expected " + want + ")");
+            (ok ? v.met : v.failed).push_back(what + ": " + std::to_string(total) + " interrupts (expected " + want + ")" + (ok ? "" : at_end(k)));
         if (!e.cpus.empty()) {
             bool same = e.cpus.size() == desc->kstat.size();
             std::string expected;
@@ -75,12 +80,13 @@ void judge_latency(const Scenario& sc, kernel::Kernel& k, Verdict& v) {
     for (const LatencyExpect& e : sc.expect.latency) {
         std::string what = e.path + " " + e.stat;
         auto it = std::find_if(paths.begin(), paths.end(), [&](const auto& p) { return p.kind + " " + p.name == e.path; });
-        if (it == paths.end() && !(e.stat == "count" && !e.less)) {
+        bool at_least = e.bound.op == Bound::Op::Gt || e.bound.op == Bound::Op::Ge;
+        if (it == paths.end() && !(e.stat == "count" && at_least)) {
             if (e.stat == "count") {
-                v.met.push_back(what + ": 0 (expected " + e.text + ")");
+                (e.bound.holds(std::int64_t{0}) ? v.met : v.failed).push_back(what + ": 0 (expected " + e.bound.text + ")");
                 continue;
             }
-            v.failed.push_back(e.path + " never ran (expected " + e.stat + " " + e.text + ")");
+            v.failed.push_back(e.path + " never ran (expected " + e.stat + " " + e.bound.text + ")");
             continue;
         }
         const sim::Histogram* h = it == paths.end() ? nullptr : it->hist;
@@ -90,9 +96,8 @@ void judge_latency(const Scenario& sc, kernel::Kernel& k, Verdict& v) {
                            : e.stat == "median"    ? h->percentile(0.5)
                            : e.stat == "p99"       ? h->percentile(0.99)
                                                    : h->max();
-        bool ok = e.less ? (e.inclusive ? got <= e.bound : got < e.bound) : (e.inclusive ? got >= e.bound : got > e.bound);
         std::string shown = e.stat == "count" ? std::to_string(got) : sim::format_time(got);
-        (ok ? v.met : v.failed).push_back(what + ": " + shown + " (expected " + e.text + ")");
+        (e.bound.holds(got) ? v.met : v.failed).push_back(what + ": " + shown + " (expected " + e.bound.text + ")");
     }
 }
 
@@ -100,7 +105,7 @@ void judge_latency(const Scenario& sc, kernel::Kernel& k, Verdict& v) {
 void judge_reads(const Scenario& sc, const World& w, Verdict& v) {
     for (const auto& [task, want] : sc.expect.reads) {
         std::string got;
-        for (const World::ReadRecord& r : w.reads())
+        for (const World::Reads& r : w.reads())
             if (r.task == task) got += r.data;
         std::string shown = want;
         for (char& c : shown)
@@ -116,8 +121,9 @@ void judge_reads(const Scenario& sc, const World& w, Verdict& v) {
 void judge_read_errors(const Scenario& sc, const World& w, Verdict& v) {
     for (const auto& [task, want] : sc.expect.read_errors) {
         int n = 0;
-        for (const World::ReadRecord& r : w.reads())
-            if (r.task == task && r.ret < 0 && kernel::errname_signed(static_cast<int>(r.ret)) == want) ++n;
+        for (const World::Reads& r : w.reads())
+            for (const auto& [ret, times] : r.errors)
+                if (r.task == task && kernel::errname_signed(static_cast<int>(ret)) == want) n += static_cast<int>(times);
         if (n)
             v.met.push_back(task + "'s read failed with " + want + " (" + std::to_string(n) + "x)");
         else
@@ -138,10 +144,51 @@ void judge_devices(const Scenario& sc, const World& w, Verdict& v) {
             v.failed.push_back(e.what + ": the device has no such counter");
             continue;
         }
-        bool ok = e.exact  ? *got == e.bound
-                  : e.less ? (e.inclusive ? *got <= e.bound : *got < e.bound)
-                           : (e.inclusive ? *got >= e.bound : *got > e.bound);
-        (ok ? v.met : v.failed).push_back(e.what + ": " + std::to_string(*got) + " (expected " + e.text + ")");
+        (e.bound.holds(*got) ? v.met : v.failed).push_back(e.what + ": " + std::to_string(*got) + " (expected " + e.bound.text + ")");
+    }
+}
+
+// Each `then` had a `first` before it (see order.hpp).
+void judge_order(const Scenario& sc, const World& w, Verdict& v) {
+    const OrderCheck* oc = w.order_check();
+    if (!oc) return;
+    for (std::size_t i = 0; i < sc.expect.order.size(); ++i) {
+        const OrderExpect& o = sc.expect.order[i];
+        const OrderCheck::Result& res = oc->results()[i];
+        std::string what = o.then.text + " after " + o.first.text + (o.same_cpu ? " on the same CPU" : "");
+        if (res.thens == 0)
+            v.failed.push_back(what + ": " + o.then.text + " never happened (" + o.first.text + ": " +
+                               std::to_string(res.firsts) + "x)");
+        else if (res.violations)
+            v.failed.push_back(what + ": " + std::to_string(res.violations) + " of " + std::to_string(res.thens) +
+                               " had no " + o.first.text + " before them since the one before (first at " +
+                               sim::format_time(res.first_violation) + " on cpu" + std::to_string(res.violation_cpu) + ")");
+        else
+            v.met.push_back(what + " (" + std::to_string(res.thens) + "x)");
+    }
+}
+
+// A CPU's (or all CPUs') time in one context, as the summary's "CPU time" table shows it.
+void judge_cpu_time(const Scenario& sc, kernel::Kernel& k, Verdict& v) {
+    if (sc.expect.cpu_time.empty()) return;
+    static const std::vector<std::pair<std::string, kernel::CpuTime>> kContexts = {
+        {"user", kernel::CpuTime::User}, {"system", kernel::CpuTime::System}, {"softirq", kernel::CpuTime::Softirq},
+        {"irq", kernel::CpuTime::Irq},   {"idle", kernel::CpuTime::Idle}};
+    for (int i = 0; i < k.nr_cpus(); ++i) k.cpu(i).flush_accounting();
+    for (const CpuTimeExpect& e : sc.expect.cpu_time) {
+        sim::Time part = 0, total = 0;
+        for (int i = 0; i < k.nr_cpus(); ++i) {
+            if (e.cpu >= 0 && i != e.cpu) continue;
+            for (sim::Time t : k.cpu(i).time) total += t;
+            for (const auto& [name, ct] : kContexts)
+                if (name == e.context) part += k.cpu(i).time[static_cast<int>(ct)];
+        }
+        double pct = total ? 100.0 * static_cast<double>(part) / static_cast<double>(total) : 0.0;
+        char shown[64];
+        std::snprintf(shown, sizeof shown, "%.1f%% (%s)", pct, sim::format_time(part).c_str());
+        bool ok = e.bound.unit == Bound::Unit::Percent ? e.bound.holds(pct) : e.bound.holds(part);
+        std::string what = (e.cpu < 0 ? std::string("all CPUs") : "cpu" + std::to_string(e.cpu)) + " " + e.context + " time";
+        (ok ? v.met : v.failed).push_back(what + ": " + shown + " (expected " + e.bound.text + ")" + (ok ? "" : at_end(k)));
     }
 }
 
@@ -160,7 +207,9 @@ Verdict judge(const Scenario& sc, kernel::Kernel& k, const World* world) {
         judge_reads(sc, *world, v);
         judge_read_errors(sc, *world, v);
         judge_devices(sc, *world, v);
+        judge_order(sc, *world, v);
     }
+    judge_cpu_time(sc, k, v);
     judge_irqs(sc, k, v);
     judge_dmesg(sc, k, v);
     judge_latency(sc, k, v);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <utility>
 
 namespace irqlab::scenario {
 
@@ -19,6 +20,12 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     return prev[b.size()];
 }
 
+NameListObserver name_list_observer = nullptr;
+
+void observe(NameList list, std::string_view what, const std::vector<std::string>& names) {
+    if (name_list_observer) name_list_observer(list, what, names);
+}
+
 std::string describe(const YAML::Node& n) {
     if (!n.IsDefined() || n.IsNull()) return "nothing";
     if (n.IsMap()) return "a mapping";
@@ -28,7 +35,12 @@ std::string describe(const YAML::Node& n) {
 
 }  // namespace
 
+NameListObserver observe_name_lists(NameListObserver observer) {
+    return std::exchange(name_list_observer, observer);
+}
+
 std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& known) {
+    observe(NameList::Candidates, word, known);
     std::optional<std::string> best;
     std::size_t best_d = SIZE_MAX;
     for (const std::string& k : known) {
@@ -57,6 +69,7 @@ void Reader::expect_seq(const YAML::Node& node, const char* what) const {
 
 void Reader::keys(const YAML::Node& node, const std::vector<std::string>& known, const char* what) const {
     expect_map(node, what);
+    observe(NameList::Keys, what, known);
     for (const auto& kv : node) {
         const std::string key = kv.first.as<std::string>();
         if (std::find(known.begin(), known.end(), key) != known.end()) continue;
@@ -132,6 +145,7 @@ std::uint64_t Reader::bytes(const YAML::Node& node, const char* what, std::uint6
 }
 
 std::string Reader::choice(const YAML::Node& node, const char* what, const std::vector<std::string>& choices) const {
+    observe(NameList::Choices, what, choices);
     std::string s = str(node, what);
     if (std::find(choices.begin(), choices.end(), s) != choices.end()) return s;
     std::string msg = std::string(what) + " must be one of";

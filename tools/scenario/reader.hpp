@@ -25,6 +25,15 @@ public:
 // The known name closest to `word` (edit distance), if it is close enough to be a typo.
 std::optional<std::string> nearest(std::string_view word, const std::vector<std::string>& known);
 
+// The lists of names the parser checks words against, shown to an observer: a mapping's
+// known keys (Reader::keys), a value's choices (Reader::choice), a typo's candidates
+// (nearest). It is how tests/tools/scenario_schema_test.cpp holds the JSON Schema to the
+// parser without a second copy of the lists. None is installed outside that test.
+enum class NameList { Keys, Choices, Candidates };
+using NameListObserver = void (*)(NameList list, std::string_view what, const std::vector<std::string>& names);
+// Installs `observer` (nullptr: none) and returns the one it replaces.
+NameListObserver observe_name_lists(NameListObserver observer);
+
 class Reader {
 public:
     explicit Reader(std::string file) : file_(std::move(file)) {}

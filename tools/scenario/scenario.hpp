@@ -9,9 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "devices/bus/line_fault.hpp"
 #include "devices/device.hpp"
 #include "kernel/config.hpp"
 #include "sim/time.hpp"
+#include "tools/scenario/bound.hpp"
+#include "tools/scenario/order.hpp"
 #include "tools/scenario/reader.hpp"
 
 namespace irqlab::scenario {
@@ -98,27 +101,28 @@ struct IrqExpect {
     unsigned irq = 0;
     std::int64_t min = -1, max = -1;  // of the total over CPUs (-1: no bound)
     std::vector<std::int64_t> cpus;   // exact per-CPU counts, if given
+    std::string text;                 // a bound as written ("< 100"), for the verdict
 };
 
 // A bound on one statistic of a bottom-half latency ("work irqgen_work": p99 < 1ms).
 struct LatencyExpect {
     std::string path;  // "<kind> <name>", as the summary lists it
     std::string stat;  // min, median, p99, max or count
-    bool less = true;  // "<" (else ">")
-    bool inclusive = false;
-    std::int64_t bound = 0;  // ns, or a count
-    std::string text;  // as written, for the verdict
+    Bound bound;       // ns, or a count
 };
 
-// A bound on a count ("device uart16550.0 overruns: '>= 1'").
+// A bound on a device model's counter ("uart16550.0 overruns: '>= 1'").
 struct CountExpect {
-    std::string what;   // "uart16550.0 overruns"
+    std::string what;  // "uart16550.0 overruns"
     std::string device, counter;
-    bool exact = false;  // "5": exactly
-    bool less = true;
-    bool inclusive = false;
-    std::int64_t bound = 0;
-    std::string text;
+    Bound bound;
+};
+
+// A bound on a CPU's time in one context ("cpu0 softirq: '> 50%'"); cpu -1: all CPUs.
+struct CpuTimeExpect {
+    int cpu = -1;
+    std::string context;  // user, system, softirq, irq, idle
+    Bound bound;
 };
 
 struct Expect {
@@ -132,6 +136,13 @@ struct Expect {
     std::vector<std::string> dmesg;  // texts the kernel log must contain
     std::vector<IrqExpect> irqs;
     std::vector<LatencyExpect> latency;
+    std::vector<OrderExpect> order;
+    std::vector<CpuTimeExpect> cpu_time;
+};
+
+// Where the run writes its outputs (the scenario's `outputs:`; the CLI's options win).
+struct Outputs {
+    std::string dmesg, trace_text, trace_json, proc_dir, stats_json;
 };
 
 struct Scenario {
@@ -143,6 +154,8 @@ struct Scenario {
     std::vector<TaskSpec> tasks;
     std::vector<DeviceSpec> devices;
     std::vector<ModuleSpec> modules;  // default: the drivers of the devices, at boot
+    std::vector<dev::LineFaultSpec> line_faults;
+    Outputs outputs;
     sim::Time until = 0;
     std::uint64_t seed = 1;
     Expect expect;

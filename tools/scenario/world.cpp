@@ -53,6 +53,10 @@ struct World::ModuleAction final : sim::Event {
 };
 
 World::World(kernel::Kernel& k, const Scenario& sc) : k_(k), sc_(sc) {
+    if (!sc.expect.order.empty()) {
+        order_ = std::make_unique<OrderCheck>(sc.expect.order, k.nr_cpus());
+        k.sim.trace().subscribe(order_.get());
+    }
     build_machine();
     for (const SyncObject& o : sc.sync) {
         switch (o.type) {
@@ -87,7 +91,16 @@ World::World(kernel::Kernel& k, const Scenario& sc) : k_(k), sc_(sc) {
     }
 }
 
+template <class T>
+T& World::entry(std::vector<T>& v, const std::string& task, const std::string& path) {
+    for (T& e : v)
+        if (e.task == task && e.path == path) return e;
+    v.push_back(T{task, path});
+    return v.back();
+}
+
 World::~World() {
+    if (order_) k_.sim.trace().unsubscribe(order_.get());
     k_.attach_bus(nullptr);
 }
 
@@ -106,6 +119,10 @@ void World::build_machine() {
         for (int v = 0, n = device.msi_vectors(); v < n; ++v) res.push_back(msi_interrupt(device, v));
         k_.drivers().add_platform_device(device.name(), id, std::move(res), dev::properties_of(type, d.params));
         device.start();
+    }
+    for (const dev::LineFaultSpec& f : sc_.line_faults) {
+        line_faults_.push_back(std::make_unique<dev::LineFault>(*bus_, f));
+        line_faults_.back()->start();
     }
     for (const ModuleSpec& m : sc_.modules) {
         module_actions_.push_back(std::make_unique<ModuleAction>(*this, m, true));
@@ -361,7 +378,11 @@ void World::file_op(const TaskSpec& spec, const Op& op) {
             if (fd < 0) break;
             std::string data;
             long r = vfs.read(self, fd, data, static_cast<std::size_t>(op.count));
-            reads_.push_back({spec.name, op.target, k_.now(), r, data});
+            Reads& rd = entry(reads_, spec.name, op.target);
+            ++rd.count;
+            rd.bytes += data.size();
+            if (rd.data.size() < kKeptBytes) rd.data.append(data, 0, kKeptBytes - rd.data.size());
+            if (r < 0) ++rd.errors[r];
             // A non-blocking read with nothing there is an answer, not a failure; nor is the
             // error the scenario expects (expect.read_errors).
             if (r < 0 && r != -EAGAIN) {
@@ -389,7 +410,9 @@ void World::file_op(const TaskSpec& spec, const Op& op) {
             int fd = fd_for(spec, op.target);
             if (fd < 0) break;
             long r = vfs.poll(self, fd, static_cast<unsigned>(op.count), op.time);
-            polls_.push_back({spec.name, op.target, k_.now(), r});
+            Polls& pl = entry(polls_, spec.name, op.target);
+            ++pl.count;
+            if (r == 0) ++pl.timed_out;
             if (r < 0) step_error(spec.name + ": poll " + op.target + ": " + kernel::errname_signed(static_cast<int>(r)));
             break;
         }

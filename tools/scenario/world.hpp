@@ -36,6 +36,8 @@ public:
     kernel::Kernel& kernel() { return k_; }
     dev::Bus& bus() { return *bus_; }
     const std::vector<std::unique_ptr<dev::Device>>& devices() const { return devices_; }
+    // The ordering expectations' findings, when the scenario has any.
+    const OrderCheck* order_check() const { return order_.get(); }
     // What each module load/unload returned, in order.
     struct ModuleResult {
         std::string name;
@@ -46,23 +48,22 @@ public:
     // Steps that failed: a process's write ("echo: write error" in a shell), a kthread's
     // step on a device object its driver did not set up.
     const std::vector<std::string>& step_errors() const { return step_errors_; }
-    // Every read(2) a process made of a device file, in order.
-    struct ReadRecord {
-        std::string task;
-        std::string path;
-        sim::Time at;  // when it returned
-        long ret;      // bytes, or -errno
-        std::string data;
+    // What a process's read(2)s of one file returned, all together. Bounded, as a long run
+    // must be: the first kKeptBytes of the data, the counts of everything.
+    static constexpr std::size_t kKeptBytes = 64 * 1024;
+    struct Reads {
+        std::string task, path;
+        std::uint64_t count = 0, bytes = 0;
+        std::string data;                      // the first kKeptBytes bytes read
+        std::map<long, std::uint64_t> errors;  // -errno -> reads that failed with it
     };
-    const std::vector<ReadRecord>& reads() const { return reads_; }
-    // Every poll(2): what it returned (the ready events, 0 for a timeout).
-    struct PollRecord {
-        std::string task;
-        std::string path;
-        sim::Time at;
-        long ret;
+    const std::vector<Reads>& reads() const { return reads_; }
+    // A process's poll(2)s of one file: how many, and how many timed out.
+    struct Polls {
+        std::string task, path;
+        std::uint64_t count = 0, timed_out = 0;
     };
-    const std::vector<PollRecord>& polls() const { return polls_; }
+    const std::vector<Polls>& polls() const { return polls_; }
 
 private:
     struct Starter;
@@ -84,6 +85,8 @@ private:
     std::vector<std::unique_ptr<ModuleAction>> module_actions_;
     std::unique_ptr<dev::Bus> bus_;
     std::vector<std::unique_ptr<dev::Device>> devices_;
+    std::vector<std::unique_ptr<dev::LineFault>> line_faults_;  // the faults: section's lines
+    std::unique_ptr<OrderCheck> order_;
     std::vector<std::unique_ptr<kernel::MsiSource>> msi_;
     // Which device's which vector each MSI source writes (its ctx).
     struct MsiSlot {
@@ -93,8 +96,10 @@ private:
     std::vector<std::unique_ptr<MsiSlot>> msi_slots_;
     std::vector<ModuleResult> module_log_;
     std::vector<std::string> step_errors_;
-    std::vector<ReadRecord> reads_;
-    std::vector<PollRecord> polls_;
+    std::vector<Reads> reads_;
+    std::vector<Polls> polls_;
+    template <class T>
+    static T& entry(std::vector<T>& v, const std::string& task, const std::string& path);
     void step_error(const std::string& e);  // notes a failed step, once
     // The process's fd of `path`, opening it (O_RDWR) if it has none; -errno if that fails.
     int fd_for(const TaskSpec& spec, const std::string& path);
