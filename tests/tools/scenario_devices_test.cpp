@@ -44,9 +44,14 @@ TEST_CASE("each device's driver loads at boot unless drivers: says otherwise") {
     CHECK(sc.modules[0].load == 0);
     CHECK(error_of("irqlab: 1\ndrivers: [irqgem]\nrun: {until: 1ms}\n") ==
           "f.yaml:2:11: no module named 'irqgem' (did you mean 'irqgen'?)");
-    Scenario later = parse(YAML::Load("irqlab: 1\ndrivers:\n  - {module: irqgen, load: 2ms, unload: 5ms}\nrun: {until: 9ms}\n"), "f.yaml");
+    Scenario later = parse(YAML::Load("irqlab: 1\ndevices: [{type: irqgen, line: 5, at: 1ms}]\n"
+                                      "drivers:\n  - {module: irqgen, load: 2ms, unload: 5ms}\nrun: {until: 9ms}\n"),
+                           "f.yaml");
     CHECK(later.modules[0].load == 2'000'000);
     CHECK(later.modules[0].unload == 5'000'000);
+    // A device type's driver with none of its devices is a dangling reference.
+    CHECK(error_of("irqlab: 1\ndrivers: [irqgen]\nrun: {until: 1ms}\n") ==
+          "f.yaml:2:11: module 'irqgen' drives irqgen devices, and the machine has none (add one under devices:)");
 }
 
 TEST_CASE("the driver's parameters become device properties with Linux's dashes") {

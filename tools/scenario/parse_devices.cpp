@@ -258,6 +258,17 @@ void Parser::drivers(const YAML::Node& list) {
         }
         for (const ModuleSpec& other : sc.modules)
             if (other.name == m.name) r.fail(name_node, "module '" + m.name + "' is listed twice");
+        // A device type's own driver with none of its devices on the machine is a dangling
+        // reference: Linux would load it and bind nothing, which is never what a lesson means.
+        std::vector<std::string> drives;
+        bool present = false;
+        for (const dev::DeviceType& t : dev::types())
+            if (t.module == m.name) {
+                drives.push_back(t.name);
+                for (const DeviceSpec& d : sc.devices) present |= d.type == t.name;
+            }
+        if (!drives.empty() && !present)
+            r.fail(name_node, "module '" + m.name + "' drives " + join(drives) + " devices, and the machine has none (add one under devices:)");
         sc.modules.push_back(m);
     }
 }
