@@ -9,6 +9,9 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+// GCC 12 warns falsely inside libstdc++'s std::regex compiler when it is built with the
+// sanitizers (maybe-uninitialized in std::function's move); the code is the library's.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <regex>
 #include <set>
 
