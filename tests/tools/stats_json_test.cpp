@@ -168,8 +168,9 @@ TEST_CASE("the latency figures in --stats-json are the ones the text summary pri
         std::size_t paths = 0;
         for (const char* table : {"bottom_halves", "blocked_reads"})
             for (const json& p : r.stats[table]) {
-                const auto& w = summary_rows(r.summary, p["kind"].get<std::string>())
-                                    .at(p["name"].get<std::string>());
+                // The rows' map must outlive the row read from it.
+                const auto rows = summary_rows(r.summary, p["kind"].get<std::string>());
+                const auto& w = rows.at(p["name"].get<std::string>());
                 CHECK(w[2] == std::to_string(p["count"].get<std::uint64_t>()));
                 CHECK(w[3] == format_time(p["median_ns"].get<irqlab::sim::Time>()));
                 CHECK(w[4] == format_time(p["p99_ns"].get<irqlab::sim::Time>()));
