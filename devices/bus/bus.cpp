@@ -74,9 +74,7 @@ IrqOutput& Bus::connect_irq(int gsi, const std::string& device) {
 }
 
 bool Bus::line_asserted(int gsi) const {
-    for (const auto& o : outputs_)
-        if (o->gsi() == gsi && o->asserted()) return true;
-    return false;
+    return gsi >= 0 && static_cast<std::size_t>(gsi) < holders_.size() && holders_[static_cast<std::size_t>(gsi)] > 0;
 }
 
 void IrqOutput::set(bool asserted) {
@@ -98,8 +96,11 @@ std::uint64_t Bus::trace_line(const IrqOutput& out, int level) {
 }
 
 void Bus::output_changed(IrqOutput& out) {
-    // Wired-OR: the line follows the OR of its outputs.
-    bool level = line_asserted(out.gsi());
+    // Wired-OR: the line follows the OR of its outputs, counted as they change.
+    auto gsi = static_cast<std::size_t>(out.gsi());
+    if (gsi >= holders_.size()) holders_.resize(gsi + 1, 0);
+    holders_[gsi] += out.asserted() ? 1 : -1;
+    bool level = holders_[gsi] > 0;
     std::uint64_t cause = trace_line(out, out.asserted() ? 1 : 0);
     ioapic_.set_input(out.gsi(), level, cause);
 }

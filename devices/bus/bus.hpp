@@ -143,6 +143,7 @@ private:
     std::uint64_t next_mmio_ = 0xfe000000;
     std::vector<std::unique_ptr<IrqOutput>> outputs_;
     std::map<int, LineFault*> edge_filters_;  // by GSI; empty unless a scenario injects faults
+    std::vector<int> holders_;                 // by GSI: how many outputs hold the line (wired-OR)
     std::map<std::uint64_t, DmaRegion> dma_;
     std::uint64_t next_dma_ = 0x100000000ULL;
     std::uint64_t dma_faults_ = 0;

@@ -27,11 +27,8 @@ LineFault::LineFault(Bus& bus, LineFaultSpec spec)
 }
 
 LineFault::~LineFault() {
+    // Its events take themselves out of the queue (Event's destructor).
     if (spec_.lose > 0 || spec_.jitter > 0) bus_.set_edge_filter(spec_.gsi, nullptr);
-    for (sim::Event* e : {static_cast<sim::Event*>(&stuck_begin_ev_), static_cast<sim::Event*>(&stuck_end_ev_),
-                          static_cast<sim::Event*>(&fire_ev_), static_cast<sim::Event*>(&glitch_ev_),
-                          static_cast<sim::Event*>(&delayed_ev_)})
-        if (e->scheduled()) bus_.engine().deschedule(*e);
 }
 
 void LineFault::start() {
