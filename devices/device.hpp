@@ -85,6 +85,17 @@ public:
     virtual std::vector<std::pair<std::string, std::int64_t>> counters() const { return {}; }
     // Free-form lines for the summary (a TX sink's transcript with timestamps).
     virtual std::vector<std::string> report() const { return {}; }
+    // Input from outside while the machine runs: the stepper's `inject` and live mode (a
+    // TCP socket, the terminal). `what` names the input ("keys", "bytes", "frames",
+    // "irq"; inputs() lists the device's), `arg` its text. It is called from outside the
+    // simulation (between events, or while a task is paused mid-handler), so it only
+    // queues the input and schedules events: the line, registers and FIFOs change in
+    // those events, at the simulated time the input arrives. Returns "" or the complaint.
+    virtual std::vector<std::string> inputs() const { return {}; }
+    virtual std::string inject(const std::string& what, const std::string& arg) {
+        (void)arg;
+        return "device " + instance_ + " takes no input '" + what + "'";
+    }
     // An MSI-capable device's message slot (its MSI capability), or nullptr; the machine
     // gives it an interrupt and the kernel programs it. msi_written() follows each write.
     virtual MsiMessage* msi() { return nullptr; }

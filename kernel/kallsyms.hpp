@@ -34,6 +34,12 @@ public:
     const char* name_of(const void* addr);
     const char* module_of(const void* addr) const;
     bool known(const void* addr) const { return syms_.count(addr) != 0; }
+    // The recorded name, or nullptr: a pure lookup (name_of() gives an unknown address a
+    // first-seen id, which shifts later fake addresses; inspection must not do that).
+    const char* lookup(const void* addr) const {
+        auto it = syms_.find(addr);
+        return it == syms_.end() ? nullptr : it->second.name;
+    }
     // %ps (name [module]) or %pS (name+0x0/0x0 [module]).
     std::string symbolize(const void* addr, bool with_offset);
 

@@ -1,4 +1,5 @@
 #include "kernel/kernel.hpp"
+#include "kernel/module/data.hpp"
 
 #include <linux/completion.h>
 #include <linux/jiffies.h>
@@ -73,6 +74,7 @@ Kernel::Kernel(sim::Simulator& s, Config cfg) : sim(s), engine(s.engine()), conf
         std::abort();
     }
     t_kernel = this;
+    fresh_driver_data();
     irqlab_hz = config.hz;
     nr_cpu_ids = static_cast<unsigned>(config.cpus);
     for (int i = 0; i < config.cpus; ++i) cpus_.push_back(std::make_unique<Cpu>(*this, i));

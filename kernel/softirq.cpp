@@ -24,11 +24,12 @@ namespace irqlab::kernel {
 namespace {
 constexpr int kMaxSoftirqRestart = 10;  // MAX_SOFTIRQ_RESTART
 
-void trace_vec(Kernel& k, trace::Ev kind, unsigned nr) {
-    if (!k.tracing()) return;
+std::uint64_t trace_vec(Kernel& k, trace::Ev kind, unsigned nr, std::uint64_t cause = 0) {
+    if (!k.tracing()) return 0;
     sim::TraceRecord r;
     r.arg[0] = nr;
-    k.emit(kind, r);
+    r.cause = cause;
+    return k.emit(kind, r);
 }
 
 // softirq_handle_begin() .. softirq_handle_end(): the loop of handle_softirqs().
@@ -54,7 +55,9 @@ void handle_softirqs(bool ksirqd) {
             c.softirq_count[nr]++;
             k.latency().softirq(nr, k.now() - c.softirq_raised_at[nr]);
             std::uint32_t prev_count = c.preempt_count;
-            trace_vec(k, trace::Ev::softirq_entry, nr);
+            // What the handler does (a tasklet, a wakeup, a raise) follows from this entry,
+            // and the entry from the raise that made the vector pending.
+            if (std::uint64_t seq = trace_vec(k, trace::Ev::softirq_entry, nr, c.softirq_raised_by[nr])) task.cause = seq;
             const Softirqs::Action& a = k.softirqs().vec[nr];
             task.frames.push_back({a.name ? a.name : softirq_to_name[nr], !ksirqd});
             if (a.fn) a.fn();
@@ -87,8 +90,11 @@ void handle_softirqs(bool ksirqd) {
 void Softirqs::open(int nr, void (*fn)(void), const char* name) { vec[static_cast<std::size_t>(nr)] = {fn, name}; }
 
 void softirq_mark_pending(Cpu& cpu, unsigned nr) {
-    trace_vec(cpu.kernel, trace::Ev::softirq_raise, nr);
-    if (!(cpu.softirq_pending & (1u << nr))) cpu.softirq_raised_at[nr] = cpu.kernel.now();
+    std::uint64_t seq = trace_vec(cpu.kernel, trace::Ev::softirq_raise, nr);
+    if (!(cpu.softirq_pending & (1u << nr))) {
+        cpu.softirq_raised_at[nr] = cpu.kernel.now();
+        cpu.softirq_raised_by[nr] = seq;
+    }
     cpu.softirq_pending |= 1u << nr;
 }
 

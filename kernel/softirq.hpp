@@ -28,6 +28,16 @@ public:
     std::array<Action, 10> vec{};
     void open(int nr, void (*fn)(void), const char* name);
     std::vector<TaskletHead> tasklet_vec, tasklet_hi_vec;  // per CPU
+    // What each CPU's tasklet_action_common() is working through: the tasklet it runs now
+    // and the rest of the list it took off tasklet_vec/tasklet_hi_vec (chained by ->next).
+    // Linux keeps both only in that function's local variables; irqlab notes them for the
+    // stepper's `info tasklets` and `bt`. Nothing in the kernel reads them.
+    struct TaskletRun {
+        struct tasklet_struct* running = nullptr;
+        struct tasklet_struct* rest = nullptr;
+        bool hi = false;
+    };
+    std::vector<TaskletRun> tasklet_run;  // per CPU
     // Scheduled tasklets whose memory was freed (kfree with the tasklet still queued): the
     // function each was set up with, per CPU. tasklet_action() reports the use after free
     // it would have been, instead of reading freed memory.

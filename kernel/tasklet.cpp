@@ -86,15 +86,19 @@ void tasklet_action_common(bool hi) {
     arch_local_irq_enable();
 
     Task& task = *k.running();
+    Softirqs::TaskletRun& run = k.softirqs().tasklet_run[static_cast<std::size_t>(cpu)];  // for inspection only
+    run.hi = hi;
     while (list) {
         struct tasklet_struct* t = list;
         list = list->next;
+        run.rest = list;
         // Every pass costs time, so a disabled tasklet's re-raise loop advances the clock.
         spend(1);
         if (tasklet_trylock(t)) {
             if (!atomic_read(&t->count)) {
                 if (tasklet_clear_sched(k, t)) {
                     k.latency().tasklet(fn_of(t), k.now() - static_cast<sim::Time>(t->__sched_at));
+                    run.running = t;
                     trace_tasklet(k, trace::Ev::tasklet_entry, t);
                     bool irq_stack = !task.frames.empty() && task.frames.back().irq;
                     task.frames.push_back({k.symbols().name_of(fn_of(t)), irq_stack});
@@ -104,6 +108,7 @@ void tasklet_action_common(bool hi) {
                         t->func(t->data);
                     k.running()->frames.pop_back();
                     trace_tasklet(k, trace::Ev::tasklet_exit, t);
+                    run.running = nullptr;
                 }
                 tasklet_unlock(t);
                 continue;
@@ -116,6 +121,7 @@ void tasklet_action_common(bool hi) {
         softirq_mark_pending(k.this_cpu(), hi ? HI_SOFTIRQ : TASKLET_SOFTIRQ);
         arch_local_irq_enable();
     }
+    run = {};
 }
 
 // BH workqueues run first, from the same softirqs (workqueue_softirq_action(), 6.9+).
@@ -142,6 +148,7 @@ void tasklet_init_softirqs(Kernel& k) {
     s.tasklet_vec.resize(static_cast<std::size_t>(k.nr_cpus()));
     s.tasklet_hi_vec.resize(static_cast<std::size_t>(k.nr_cpus()));
     s.freed_tasklets.resize(static_cast<std::size_t>(k.nr_cpus()));
+    s.tasklet_run.resize(static_cast<std::size_t>(k.nr_cpus()));
     for (auto* v : {&s.tasklet_vec, &s.tasklet_hi_vec})
         for (TaskletHead& h : *v) h.tail = &h.head;
     s.open(TASKLET_SOFTIRQ, tasklet_action, "tasklet_action");

@@ -1,5 +1,6 @@
 #include "sim/engine.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <cstdio>
 
@@ -35,14 +36,20 @@ bool Engine::run_until(Time limit) {
     if (limit < now_) return true;
     StopEvent stop(*this);
     schedule(stop, limit);
+    stop_event_ = &stop;
     while (!stop_requested_ && step()) {
     }
+    stop_event_ = nullptr;
     if (!stop.scheduled()) {
         --processed_;  // the stop is bookkeeping, not an event of the simulated machine
         return true;
     }
     deschedule(stop);  // still pending: something else stopped the run early
     return false;
+}
+
+void Engine::set_limit(Time limit) {
+    if (stop_event_) reschedule(*stop_event_, std::max(limit, now_));
 }
 
 void Engine::run() {

@@ -36,6 +36,10 @@ public:
     // Runs every event due at or before `limit`, then leaves the clock at `limit` and
     // returns true. Returns false early, with the clock at the last event, if stop() is called.
     bool run_until(Time limit);
+    // Moves the end of the run_until() in progress, sooner or later (a controller that
+    // paused the run mid-event and now wants it to end elsewhere). Nothing happens when no
+    // run_until() is in progress.
+    void set_limit(Time limit);
     // Runs until the queue is empty or stop() is called.
     void run();
     // Makes the running run_until()/run() return after the current event.
@@ -60,6 +64,7 @@ private:
     Time now_ = 0;
     std::uint64_t processed_ = 0;
     bool stop_requested_ = false;
+    Event* stop_event_ = nullptr;  // the end of the run_until() in progress
 };
 
 inline void Engine::schedule(Event& e, Time when) {

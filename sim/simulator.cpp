@@ -22,11 +22,11 @@ Simulator::~Simulator() { shutdown(); }
 Simulator::Status Simulator::run_until(Time limit) {
     controller_ = &Fiber::current();
     if (paused_at_) {
-        // Resume where pause() left off; the loop still runs toward the earlier limit
-        // unless the new one is later, in which case it is raised in place.
+        // Resume where pause() left off, with the run's end moved to the new limit.
         Fiber* at = paused_at_;
         paused_at_ = nullptr;
-        if (limit > limit_) limit_ = limit;
+        limit_ = limit;
+        engine_.set_limit(limit);
         status_ = Status::Reached;
         Fiber::switch_to(*at);
         return status_;

@@ -23,7 +23,7 @@ packages=(
   g++ cmake ninja-build pkg-config ccache
   libboost-dev libboost-context-dev libboost-program-options-dev
   libspdlog-dev libfmt-dev catch2 libyaml-cpp-dev nlohmann-json3-dev libbenchmark-dev
-  prometheus-node-exporter curl time
+  libedit-dev tmux prometheus-node-exporter curl time
 )
 missing=()
 for p in "${packages[@]}"; do

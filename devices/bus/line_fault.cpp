@@ -23,12 +23,46 @@ LineFault::LineFault(Bus& bus, LineFaultSpec spec)
       fire_ev_(this, "line fault: fires", sim::Priority::Stimulus),
       glitch_ev_(this, "line fault: glitch ends"),
       delayed_ev_(this, "line fault: late edge arrives") {
-    if (spec_.lose > 0 || spec_.jitter > 0) bus_.set_edge_filter(spec_.gsi, this);
+    update_filter();
 }
 
 LineFault::~LineFault() {
     // Its events take themselves out of the queue (Event's destructor).
-    if (spec_.lose > 0 || spec_.jitter > 0) bus_.set_edge_filter(spec_.gsi, nullptr);
+    if (filtering_) bus_.set_edge_filter(spec_.gsi, nullptr);
+}
+
+void LineFault::update_filter() {
+    bool want = spec_.lose > 0 || spec_.jitter > 0;
+    if (want != filtering_) bus_.set_edge_filter(spec_.gsi, want ? this : nullptr);
+    filtering_ = want;
+}
+
+void LineFault::set_stuck(bool on) {
+    if (on) {
+        spec_.stuck_from = bus_.now();
+        spec_.stuck_to = sim::kNever;
+        bus_.engine().deschedule(stuck_end_ev_);
+        bus_.engine().reschedule(stuck_begin_ev_, bus_.now());
+    } else {
+        spec_.stuck_to = bus_.now();
+        bus_.engine().deschedule(stuck_begin_ev_);
+        if (stuck_) bus_.engine().reschedule(stuck_end_ev_, bus_.now());
+    }
+}
+
+void LineFault::spurious_now() {
+    // fire() fires once and then reschedules for the spec's next spurious or storm edge.
+    bus_.engine().reschedule(fire_ev_, bus_.now());
+}
+
+void LineFault::set_lose(double probability) {
+    spec_.lose = probability;
+    update_filter();
+}
+
+void LineFault::set_jitter(sim::Time jitter) {
+    spec_.jitter = jitter;
+    update_filter();
 }
 
 void LineFault::start() {

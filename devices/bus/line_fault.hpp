@@ -40,6 +40,14 @@ public:
     // held back and delivered later by the fault itself.
     bool admit_edge(IrqOutput& out);
 
+    // Switched while the machine runs (the stepper's `fault`), from outside the simulation:
+    // the line changes in an event, now.
+    void set_stuck(bool on);
+    void spurious_now();  // one spurious edge (or glitch on a level line)
+    void set_lose(double probability);
+    void set_jitter(sim::Time jitter);
+
+    int gsi() const { return spec_.gsi; }
     std::uint64_t edges_lost() const { return lost_; }
     std::uint64_t fired() const { return fired_; }
 
@@ -50,6 +58,7 @@ private:
     void glitch_end();
     void delayed();    // a jittered edge arrives
     sim::Time next_fire_time() const;
+    void update_filter();  // the bus filters this line's edges while lose or jitter is set
 
     Bus& bus_;
     LineFaultSpec spec_;
@@ -58,6 +67,7 @@ private:
     std::size_t next_spurious_ = 0;
     sim::Time next_storm_ = -1;
     bool stuck_ = false;
+    bool filtering_ = false;
     std::uint64_t lost_ = 0, fired_ = 0;
     struct Held {
         sim::Time when;

@@ -44,6 +44,7 @@ E1000::E1000(Bus& bus, Config c, const std::string& instance)
       rng_(bus.kernel().sim.rng().stream("e1000:" + instance)),
       generate_ev_(this, "e1000: the far end sends a frame", sim::Priority::Stimulus),
       burst_ev_(this, "e1000: the far end sends a burst", sim::Priority::Stimulus),
+      inject_ev_(this, "e1000: injected frames reach the far end", sim::Priority::Stimulus),
       wire_ev_(this, "e1000: a frame's last bit arrives"),
       itr_ev_(this, "e1000: the ITR interval ends"),
       rdtr_ev_(this, "e1000: the receive delay timer (RDTR) expires"),
@@ -96,14 +97,31 @@ void E1000::start() {
 
 std::string E1000::info() const {
     std::string irq = c_.msi ? "MSI" : "line " + std::to_string(c_.line) + " level";
-    if (multi_queue()) irq = "MSI-X x" + std::to_string(c_.queues) + " eicr=" + std::to_string(eicr_) + " eims=" + std::to_string(eims_);
-    char buf[256];
-    std::snprintf(buf, sizeof buf,
-                  "%s: %s: icr=%#x ims=%#x itr=%u rctl=%#x rdh=%u rdt=%u ring=%u rx=%lld missed=%lld irqs=%lld %s",
-                  instance_.c_str(), irq.c_str(), icr_, ims_, itr_, rctl_, rx_[0].h, rx_[0].t, rx_[0].len / kDescLen,
-                  static_cast<long long>(rx_packets_), static_cast<long long>(rx_missed_),
-                  static_cast<long long>(interrupts_), asserted_ ? "asserted" : "idle");
-    return buf;
+    char buf[160];
+    if (multi_queue()) {
+        std::snprintf(buf, sizeof buf, "MSI-X x%d eicr=%#x eims=%#x", c_.queues, eicr_, eims_);
+        irq = buf;
+    }
+    std::snprintf(buf, sizeof buf, "%s: %s: icr=%#x ims=%#x itr=%u rctl=%#x tctl=%#x", instance_.c_str(), irq.c_str(),
+                  icr_, ims_, itr_, rctl_, tctl_);
+    std::string out = buf;
+    // Each RX ring: head (the next descriptor the NIC fills), tail (the last one the driver
+    // gave back), and how many descriptors the NIC owns (tail - head: 0 means the ring is
+    // full and a frame would be missed). TX: the descriptors queued and not yet sent.
+    for (int q = 0; q < c_.queues; ++q) {
+        const RxRing& r = rx_[static_cast<std::size_t>(q)];
+        std::uint32_t ring = r.len / kDescLen;
+        std::uint32_t hw = ring ? (r.t + ring - r.h) % ring : 0;
+        std::snprintf(buf, sizeof buf, ", rx%d ring %u rdh=%u rdt=%u (%u for hw)", q, ring, r.h, r.t, hw);
+        out += buf;
+    }
+    std::uint32_t tx_ring = tdlen_ / kDescLen;
+    std::snprintf(buf, sizeof buf, ", tx ring %u tdh=%u tdt=%u (%u queued)%s", tx_ring, tdh_, tdt_,
+                  tx_ring ? (tdt_ + tx_ring - tdh_) % tx_ring : 0, tx_busy_ ? " sending" : "");
+    out += buf;
+    std::snprintf(buf, sizeof buf, ", rx=%lld missed=%lld irqs=%lld %s", static_cast<long long>(rx_packets_),
+                  static_cast<long long>(rx_missed_), static_cast<long long>(interrupts_), asserted_ ? "asserted" : "idle");
+    return out + buf;
 }
 
 std::vector<std::pair<std::string, std::int64_t>> E1000::counters() const {
@@ -244,6 +262,29 @@ void E1000::burst_due() {
     inject(static_cast<int>(c_.bursts[next_burst_].count));
     if (++next_burst_ < c_.bursts.size())
         bus_.engine().schedule(burst_ev_, std::max(c_.bursts[next_burst_].at, bus_.now()));
+}
+
+// From outside (the stepper, live mode): the frames join the far end's queue in an event
+// of their own at the current time, as a burst does (never inside wire_done(), which a
+// breakpoint may have paused mid-way).
+std::string E1000::inject(const std::string& what, const std::string& arg) {
+    if (what != "frames") return Device::inject(what, arg);
+    std::int64_t n = 1;
+    if (!arg.empty()) {
+        char* end = nullptr;
+        n = std::strtoll(arg.c_str(), &end, 10);
+        if (*end != 0 || n < 1 || n > 1'000'000)
+            return "frames takes a count of frames (1 to 1000000), not '" + arg + "'";
+    }
+    injected_ += n;
+    if (!inject_ev_.scheduled()) bus_.engine().schedule(inject_ev_, bus_.now());
+    return "";
+}
+
+void E1000::frames_injected() {
+    auto n = static_cast<int>(injected_);
+    injected_ = 0;
+    inject(n);
 }
 
 // Frames wait at the far end while the wire is busy: a burst goes out back to back.

@@ -97,6 +97,10 @@ public:
     sim::Time wire_time(int bytes) const;
     // A frame of `size` bytes from the far end now (tests; the stimulus uses it too).
     void inject(int count = 1);
+    // Live input: "frames" with a count N: N frames of `size` bytes from the far end now,
+    // back to back at the line rate, as a burst of the stimulus.
+    std::vector<std::string> inputs() const override { return {"frames"}; }
+    std::string inject(const std::string& what, const std::string& arg) override;
 
 private:
     void reset();
@@ -107,6 +111,7 @@ private:
     // Receive side.
     void generate();     // the stimulus: the next frame of the constant/Poisson stream
     void burst_due();    // the stimulus: a burst starts
+    void frames_injected();  // the frames inject() queued reach the far end
     void wire_start();   // the next waiting frame starts on the wire
     void wire_done();    // its last bit is in: receive it
     void receive_frame();
@@ -158,6 +163,7 @@ private:
     sim::Time next_generate_ = 0;  // the stream's next frame
     std::size_t next_burst_ = 0;
     std::int64_t waiting_ = 0;  // frames at the far end waiting for the wire
+    std::int64_t injected_ = 0;  // frames inject() queued, not yet at the far end
     bool wire_busy_ = false;
     std::uint32_t seq_ = 0;  // frames are numbered in their payload
     std::vector<std::uint8_t> frame_;
@@ -172,6 +178,7 @@ private:
 
     sim::MemberEvent<&E1000::generate> generate_ev_;
     sim::MemberEvent<&E1000::burst_due> burst_ev_;
+    sim::MemberEvent<&E1000::frames_injected> inject_ev_;
     sim::MemberEvent<&E1000::wire_done> wire_ev_;
     sim::MemberEvent<&E1000::update_irq> itr_ev_;
     sim::MemberEvent<&E1000::rx_timer_expired> rdtr_ev_;

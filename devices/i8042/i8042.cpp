@@ -147,6 +147,7 @@ I8042::I8042(Bus& bus, Config c, const std::string& instance)
       c_(std::move(c)),
       out_(&bus.connect_irq(kLine, instance)),
       key_ev_(this, "i8042: keys pressed or released", sim::Priority::Stimulus),
+      inject_ev_(this, "i8042: injected keys reach the keyboard", sim::Priority::Stimulus),
       repeat_ev_(this, "i8042: typematic repeat of the held key"),
       transfer_ev_(this, "i8042: a keyboard byte reaches the output buffer"),
       input_ev_(this, "i8042: the controller takes the host's byte"),
@@ -487,6 +488,46 @@ void I8042::key_actions() {
         key_event(a.key, a.press);
     }
     if (next_action_ < actions_.size()) bus_.engine().schedule(key_ev_, actions_[next_action_].at);
+}
+
+// From outside (the stepper, live mode): the text becomes key actions in an event of its
+// own at the current time, never inside key_actions(), which a breakpoint may have paused.
+std::string I8042::inject(const std::string& what, const std::string& arg) {
+    if (what != "keys") return Device::inject(what, arg);
+    if (arg.empty()) return "keys takes the text to type";
+    if (std::string e = check_text(arg); !e.empty()) return "keys" + e.substr(e.find(':'));
+    injected_ += arg;
+    if (!inject_ev_.scheduled()) bus_.engine().schedule(inject_ev_, bus_.now());
+    return "";
+}
+
+// Each character is a tap: pressed (with shift for 'A' or '!'), released when its make
+// codes would be on the wire, and the next one pressed when its break codes would be: the
+// keyboard's own pace (kByteTime a byte), so typed text alone never overruns its buffer.
+// The taps go into the stimulus's list of actions, key_actions() plays them.
+void I8042::keys_injected() {
+    actions_.erase(actions_.begin(), actions_.begin() + static_cast<std::ptrdiff_t>(next_action_));
+    next_action_ = 0;
+    sim::Time t = std::max(bus_.now(), typed_until_);
+    auto add = [this](KeyAction a) {
+        auto pos = std::upper_bound(actions_.begin(), actions_.end(), a.at,
+                                    [](sim::Time at, const KeyAction& x) { return at < x.at; });
+        actions_.insert(pos, a);
+    };
+    for (char ch : injected_) {
+        std::optional<Stroke> s = stroke(std::string(1, ch));
+        if (!s) continue;  // inject() refused such text
+        sim::Time codes = (s->shift ? 1 : 0) + (s->key.extended ? 2 : 1);  // bytes of its make codes
+        if (s->shift) add({t, {kLeftShift, false}, true});
+        add({t, s->key, true});
+        sim::Time up = t + codes * kByteTime;
+        add({up, s->key, false});
+        if (s->shift) add({up, {kLeftShift, false}, false});
+        t = up + codes * kByteTime;
+    }
+    injected_.clear();
+    typed_until_ = t;
+    if (!actions_.empty()) bus_.engine().reschedule(key_ev_, std::max(actions_[0].at, bus_.now()));
 }
 
 // A press sends the make code and makes this key the one typematic repeats; its release

@@ -149,6 +149,11 @@ class I8042 final : public Device {
     std::string info() const override;
     std::vector<std::pair<std::string, std::int64_t>> counters() const override;
     std::vector<std::string> report() const override;
+    // Live input: "keys", a text typed from now, each character a key tapped (pressed, and
+    // released once its make code is on the wire), the next pressed once the keyboard has
+    // sent the codes of the one before: as fast as the keyboard itself sends, in order.
+    std::vector<std::string> inputs() const override { return {"keys"}; }
+    std::string inject(const std::string& what, const std::string& arg) override;
 
     std::uint8_t leds() const { return leds_; }
     std::int64_t keys_lost() const { return keys_lost_; }
@@ -180,6 +185,7 @@ class I8042 final : public Device {
 
     // Engine events.
     void key_actions();       // presses and releases due now
+    void keys_injected();     // the text inject() queued becomes presses and releases
     void typematic_repeat();  // the held key's make code again
     void transfer_done();     // a keyboard byte reaches the output buffer
     void host_byte_taken();   // the controller took the host's byte (command or for the keyboard)
@@ -200,6 +206,8 @@ class I8042 final : public Device {
     Port data_port_{this, I8042_DATA_REG}, status_port_{this, I8042_STATUS_REG};
     std::vector<KeyAction> actions_;  // sorted by time, stable
     std::size_t next_action_ = 0;
+    std::string injected_;            // text inject() queued, not yet typed
+    sim::Time typed_until_ = 0;       // when the last injected key's codes are all sent
 
     // The controller.
     std::uint8_t status_ = 0, ctr_ = 0, output_ = 0;
@@ -225,6 +233,7 @@ class I8042 final : public Device {
     std::vector<std::pair<sim::Time, std::uint8_t>> led_changes_;
 
     sim::MemberEvent<&I8042::key_actions> key_ev_;
+    sim::MemberEvent<&I8042::keys_injected> inject_ev_;
     sim::MemberEvent<&I8042::typematic_repeat> repeat_ev_;
     sim::MemberEvent<&I8042::transfer_done> transfer_ev_;
     sim::MemberEvent<&I8042::host_byte_taken> input_ev_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 namespace irqlab::dev {
 
@@ -17,6 +18,7 @@ Irqgen::Irqgen(Bus& bus, Config c, const std::string& instance)
       base_(bus.allocate_mmio(kWindow)),
       out_(c_.msi ? nullptr : &bus.connect_irq(c_.line, instance)),
       event_ev_(this, "irqgen: event"),
+      inject_ev_(this, "irqgen: injected event", sim::Priority::Stimulus),
       spurious_ev_(this, "irqgen: spurious fire"),
       glitch_ev_(this, "irqgen: glitch ends") {
     std::sort(c_.at.begin(), c_.at.end());
@@ -78,6 +80,28 @@ void Irqgen::next_event() {
         event();
     }
     schedule_next();
+}
+
+// From outside (the stepper, live mode): the events happen in an event of their own at the
+// current time, never inside next_event(), which may be paused mid-way by a breakpoint.
+std::string Irqgen::inject(const std::string& what, const std::string& arg) {
+    if (what != "irq") return Device::inject(what, arg);
+    std::int64_t n = 1;
+    if (!arg.empty()) {
+        char* end = nullptr;
+        n = std::strtoll(arg.c_str(), &end, 10);
+        if (*end != 0 || n < 1 || n > 1'000'000) return "irq takes a count of events (1 to 1000000), not '" + arg + "'";
+    }
+    injected_ += n;
+    if (!inject_ev_.scheduled()) bus_.engine().schedule(inject_ev_, bus_.now());
+    return "";
+}
+
+void Irqgen::injected_events() {
+    while (injected_ > 0) {
+        --injected_;
+        event();
+    }
 }
 
 void Irqgen::event() {

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "devices/bus/bus.hpp"
@@ -58,6 +59,9 @@ public:
     std::string info() const override;
     MsiMessage* msi() override { return c_.msi ? &msi_ : nullptr; }
     void msi_written() override;
+    // Live input: "irq" (an optional count, default 1) raises events now, as `at` does.
+    std::vector<std::string> inputs() const override { return {"irq"}; }
+    std::string inject(const std::string& what, const std::string& arg) override;
 
     std::uint64_t read(std::uint64_t offset, int size) override;
     void write(std::uint64_t offset, std::uint64_t value, int size) override;
@@ -69,6 +73,7 @@ private:
     void update_irq();  // the line as a pure function of the registers
     void event();       // one event happens
     void next_event();  // the scheduled event fires
+    void injected_events();  // the events inject() queued happen
     void spurious_fire();
     void glitch_end();
     void send_msi();
@@ -81,12 +86,14 @@ private:
     std::uint32_t status_ = 0, ctrl_ = 0;
     std::uint64_t count_ = 0;
     std::int64_t periodic_done_ = 0;
+    std::int64_t injected_ = 0;  // events inject() queued, not yet happened
     std::size_t next_at_ = 0, next_spurious_ = 0;
     bool spurious_level_ = false;  // a spurious level assertion is holding the line
     bool stuck_ = false;           // the `stuck` fault has struck
     sim::Time next_periodic_ = 0;
     bool edge_high_ = false;  // edge mode: the last value of ENABLE && PENDING
     sim::MemberEvent<&Irqgen::next_event> event_ev_;
+    sim::MemberEvent<&Irqgen::injected_events> inject_ev_;
     sim::MemberEvent<&Irqgen::spurious_fire> spurious_ev_;
     sim::MemberEvent<&Irqgen::glitch_end> glitch_ev_;
 };

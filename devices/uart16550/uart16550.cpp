@@ -26,6 +26,7 @@ Uart16550::Uart16550(Bus& bus, Config c, const std::string& instance)
       c_(std::move(c)),
       out_(bus.connect_irq(c_.line, instance)),
       wire_ev_(this, "uart16550: a byte's stop bit ends on the wire"),
+      inject_ev_(this, "uart16550: injected bytes reach the far end", sim::Priority::Stimulus),
       tx_ev_(this, "uart16550: the transmit shift register is empty"),
       timeout_ev_(this, "uart16550: character timeout (4 character times)"),
       thre_ev_(this, "uart16550: the delayed THRE interrupt") {
@@ -356,6 +357,38 @@ void Uart16550::wire_byte_done() {
     schedule_wire();
 }
 
+// From outside (the stepper, live mode): the bytes join the far end's bursts in an event of
+// their own at the current time, never inside wire_byte_done(), which a breakpoint may
+// have paused mid-way.
+std::string Uart16550::inject(const std::string& what, const std::string& arg) {
+    if (what != "bytes") return Device::inject(what, arg);
+    if (arg.empty()) return "bytes takes the bytes to send";
+    injected_ += arg;
+    if (!inject_ev_.scheduled()) bus_.engine().schedule(inject_ev_, bus_.now());
+    return "";
+}
+
+// A burst starting now: after the byte on the wire and the bursts already due, before the
+// ones still to come. If the next byte on the wire has not started yet (its burst begins
+// later), it is taken back and the wire replanned from now.
+void Uart16550::bytes_injected() {
+    sim::Time now = bus_.now();
+    Burst b{now, std::move(injected_)};
+    injected_.clear();
+    bool waiting = wire_ev_.scheduled() && burst_pos_ == 0 && bursts_[burst_].at > now;
+    std::size_t from = burst_ + (wire_ev_.scheduled() && !waiting ? 1 : 0);
+    from = std::min(from, bursts_.size());
+    auto at = std::upper_bound(bursts_.begin() + static_cast<std::ptrdiff_t>(from), bursts_.end(), now,
+                               [](sim::Time t, const Burst& x) { return t < x.at; });
+    bursts_.insert(at, std::move(b));
+    if (waiting) {
+        bus_.engine().deschedule(wire_ev_);
+        wire_free_ = now;  // the line is idle: the byte before ended at or before now
+        wire_frac_ = 0;
+    }
+    if (!wire_ev_.scheduled()) schedule_wire();
+}
+
 // --- the transmitter -------------------------------------------------------------------
 
 // THR is the tail of the TX FIFO. A write to a full one is lost (the datasheet does not
@@ -403,10 +436,12 @@ void Uart16550::thre_delay_done() {
 void Uart16550::tx_shift_done() {
     tsr_busy_ = false;
     sim::Time ct = char_time();
-    if (mcr_ & UART_MCR_LOOP)
+    if (mcr_ & UART_MCR_LOOP) {
         receive(tsr_, 0);
-    else
+    } else {
         tx_log_.push_back(TxByte{bus_.now(), ct, tsr_});
+        if (tx_tap_) tx_tap_(tsr_);
+    }
     tx_load();
     update_irq();
 }

@@ -34,6 +34,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,13 @@ public:
     std::string info() const override;
     std::vector<std::pair<std::string, std::int64_t>> counters() const override;
     std::vector<std::string> report() const override;
+    // Live input: "bytes" arrive on the RX wire from now, back to back at the line's rate,
+    // after what is already on it, as an rx_bursts entry at this time would.
+    std::vector<std::string> inputs() const override { return {"bytes"}; }
+    std::string inject(const std::string& what, const std::string& arg) override;
+    // The far end's view of the TX wire (live mode's socket): called with each byte the
+    // transmitter sends, when its stop bit ends (not in loopback). nullptr: none.
+    void set_tx_tap(std::function<void(std::uint8_t)> tap) { tx_tap_ = std::move(tap); }
 
     std::uint64_t read(std::uint64_t offset, int size) override;
     void write(std::uint64_t offset, std::uint64_t value, int size) override;
@@ -116,6 +124,7 @@ private:
     // The far end's sender.
     void wire_byte_done();
     void schedule_wire();
+    void bytes_injected();  // what inject() queued joins the far end's bursts
     // The transmitter.
     void write_thr(std::uint8_t byte);
     void tx_load();  // THR/FIFO -> shift register, if it is free and the clock runs
@@ -147,10 +156,13 @@ private:
     std::size_t burst_ = 0, burst_pos_ = 0;
     sim::Time wire_free_ = 0;      // when the byte now on the wire ends (or the last ended)
     std::uint64_t wire_frac_ = 0;  // the remainder of 10e9/baud ns per byte, carried on
+    std::string injected_;         // bytes inject() queued, not yet at the far end
+    std::function<void(std::uint8_t)> tx_tap_;
     // Counters and the TX sink.
     std::int64_t rx_bytes_ = 0, overruns_ = 0, framing_errors_ = 0, rx_lost_ = 0, interrupts_ = 0;
     std::vector<TxByte> tx_log_;
     sim::MemberEvent<&Uart16550::wire_byte_done> wire_ev_;
+    sim::MemberEvent<&Uart16550::bytes_injected> inject_ev_;
     sim::MemberEvent<&Uart16550::tx_shift_done> tx_ev_;
     sim::MemberEvent<&Uart16550::char_timeout> timeout_ev_;
     sim::MemberEvent<&Uart16550::thre_delay_done> thre_ev_;

@@ -731,3 +731,24 @@ TEST_CASE("e1000 parameters: queues > 1 needs MSI-X and the NAPI driver") {
           "f.yaml:3:5: queues > 1 needs the NAPI driver: drop 'style: per-packet'");
     CHECK(error_of("{type: e1000, msi: true, queues: 5}").find("queues") != std::string::npos);
 }
+
+TEST_CASE("e1000 inject frames: N frames arrive from now, back to back at the line rate, as a burst") {
+    Board b({});
+    b.rx_on(7);
+    b.m.run_until(10 * us);
+    CHECK(b.nic.inputs() == std::vector<std::string>{"frames"});
+    REQUIRE(b.nic.inject("frames", "3") == "");
+    b.m.run_until(10 * us + 672 - 1);
+    CHECK(b.counter("rx_packets") == 0);
+    b.m.run_until(10 * us + 672);
+    CHECK(b.counter("rx_packets") == 1);
+    b.m.run_until(10 * us + 3 * 672);
+    CHECK(b.counter("rx_packets") == 3);
+    CHECK(b.counter("rx_delivered") == 3);
+    CHECK(b.rd(E1000_RDH) == 3);
+    REQUIRE(b.nic.inject("frames", "") == "");  // one frame
+    b.m.run_until(20 * us);
+    CHECK(b.counter("rx_packets") == 4);
+    CHECK(b.nic.inject("frames", "0") == "frames takes a count of frames (1 to 1000000), not '0'");
+    CHECK(b.nic.inject("bytes", "x") == "device e1000.0 takes no input 'bytes'");
+}

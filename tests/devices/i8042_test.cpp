@@ -284,3 +284,31 @@ TEST_CASE(
                    "1ms, release: 2ms}]}\n")
               .empty());
 }
+
+TEST_CASE("i8042 inject keys: each character is tapped from now, at the keyboard's pace ('a', 'B': 1e 9e 2a 30 b0 aa)") {
+    Board b(I8042::Config{});
+    b.m.run_until(5 * ms);
+    CHECK(b.kbd.inputs() == std::vector<std::string>{"keys"});
+    REQUIRE(b.kbd.inject("keys", "aB") == "");
+    std::vector<Byte> got = poll(b, 30 * ms);
+    CHECK(values(got) == std::vector<std::uint8_t>{0x1e, 0x9e, 0x2a, 0x30, 0xb0, 0xaa});
+    REQUIRE(got.size() == 6);
+    // The first make code reaches the output buffer one byte time (1 ms) after now.
+    CHECK(got[0].at == 6 * ms);
+    CHECK(b.kbd.keys_lost() == 0);
+    CHECK(b.kbd.inject("keys", "\x01") == "keys: character '\\x01' (at 0) has no key on a US keyboard");
+    CHECK(b.kbd.inject("keys", "") == "keys takes the text to type");
+    CHECK(b.kbd.inject("irq", "") == "device i8042.0 takes no input 'irq'");
+}
+
+TEST_CASE("i8042 inject keys: text given faster than the keyboard sends is typed in order, nothing lost") {
+    Board b(I8042::Config{});
+    b.m.run_until(1 * ms);
+    const std::string text = "The Quick Brown Fox Jumps";
+    REQUIRE(b.kbd.inject("keys", text) == "");
+    REQUIRE(b.kbd.inject("keys", "!") == "");  // after the text, not in the middle of it
+    std::vector<std::uint8_t> got = values(poll(b, 500 * ms));
+    CHECK(b.kbd.keys_lost() == 0);
+    REQUIRE(got.size() >= 4);
+    CHECK(std::vector<std::uint8_t>(got.end() - 4, got.end()) == std::vector<std::uint8_t>{0x2a, 0x02, 0x82, 0xaa});
+}

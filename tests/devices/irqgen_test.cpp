@@ -157,3 +157,32 @@ TEST_CASE("an MSI event goes straight to the local APIC the message names; maske
     REQUIRE(v42.seen.size() == 1);
     CHECK(v42.seen[0].at == 40 * us + b.m.k.config.costs[kernel::Cost::apic_delivery] + b.m.k.config.costs[kernel::Cost::irq_entry]);
 }
+
+TEST_CASE("irqgen inject irq: the device raises its interrupt once, now, as an `at` event would") {
+    Board b;
+    Irqgen::Config c = level(17);
+    c.at = {100 * us};
+    Irqgen g(b.bus, c, "irqgen.0");
+    g.start();
+    b.bus.mmio_write(b.base(g) + Irqgen::CTRL, Irqgen::CTRL_ENABLE, 4);
+    b.m.run_until(10 * us);
+    CHECK(g.inputs() == std::vector<std::string>{"irq"});
+    REQUIRE(g.inject("irq", "") == "");
+    // It happens in the engine, at the time it was given, not inside inject().
+    CHECK(g.events() == 0);
+    CHECK_FALSE(b.bus.line_asserted(17));
+    b.m.run_until(10 * us);
+    CHECK(g.events() == 1);
+    CHECK(b.bus.mmio_read(b.base(g) + Irqgen::STATUS, 4) == Irqgen::STATUS_PENDING);
+    CHECK(b.bus.line_asserted(17));
+    b.bus.mmio_write(b.base(g) + Irqgen::ACK, 1, 4);
+    CHECK_FALSE(b.bus.line_asserted(17));
+    // The scenario's own event still comes at its time.
+    b.m.run_until(200 * us);
+    CHECK(g.events() == 2);
+    CHECK(g.inject("irq", "3") == "");
+    b.m.run_until(201 * us);
+    CHECK(g.events() == 5);
+    CHECK(g.inject("irq", "x") == "irq takes a count of events (1 to 1000000), not 'x'");
+    CHECK(g.inject("keys", "a") == "device irqgen.0 takes no input 'keys'");
+}

@@ -480,3 +480,71 @@ TEST_CASE("uart16550 refuses a baud rate its 1.8432 MHz clock cannot make") {
     CHECK(r.code == 2);
     CHECK(r.err.find("baud 100000 cannot be made from the 1.8432 MHz clock") != std::string::npos);
 }
+
+TEST_CASE("uart16550 inject bytes: they arrive on the RX wire from now, one character time each") {
+    Board b;
+    Uart16550 u(b.bus, Uart16550::Config{}, "uart16550.0");
+    b.setup(u, kFifo14, UART_IER_RDI);
+    b.m.run_until(100 * us);
+    CHECK(u.inputs() == std::vector<std::string>{"bytes"});
+    REQUIRE(u.inject("bytes", "hi") == "");
+    b.m.run_until(100 * us + 80 * us);
+    CHECK_FALSE(b.in(UART_LSR) & UART_LSR_DR);  // the first stop bit has not ended
+    b.m.run_until(100 * us + kChar115200);
+    CHECK(b.in(UART_LSR) & UART_LSR_DR);
+    CHECK(u.rx_bytes() == 1);
+    b.m.run_until(100 * us + 2 * kChar115200);
+    CHECK(u.rx_bytes() == 2);
+    CHECK(b.in(UART_RX) == 'h');
+    CHECK(b.in(UART_RX) == 'i');
+    CHECK_FALSE(b.in(UART_LSR) & UART_LSR_DR);
+    CHECK(u.inject("bytes", "") == "bytes takes the bytes to send");
+    CHECK(u.inject("frames", "1") == "device uart16550.0 takes no input 'frames'");
+}
+
+TEST_CASE("uart16550 inject bytes: they go after the byte on the wire and before a burst still to come") {
+    Board b;
+    Uart16550::Config c = receiving("ab", 50 * us);
+    c.rx.push_back({1000 * us, "z"});
+    Uart16550 u(b.bus, c, "uart16550.0");
+    b.setup(u, kFifo14, 0);
+    b.m.run_until(150 * us);  // 'a' is in (136.8us), 'b' on the wire
+    REQUIRE(u.inject("bytes", "xy") == "");
+    b.m.run_until(2000 * us);
+    std::string got;
+    while (b.in(UART_LSR) & UART_LSR_DR) got += static_cast<char>(b.in(UART_RX));
+    CHECK(got == "abxyz");
+    CHECK(u.rx_bytes() == 5);
+}
+
+TEST_CASE("uart16550 inject bytes on an idle wire whose next burst is later: they go first, from now") {
+    Board b;
+    Uart16550 u(b.bus, receiving("z", 1000 * us), "uart16550.0");
+    b.setup(u, kFifo14, 0);
+    b.m.run_until(100 * us);
+    REQUIRE(u.inject("bytes", "x") == "");
+    b.m.run_until(100 * us + kChar115200);
+    CHECK(u.rx_bytes() == 1);
+    CHECK(b.in(UART_RX) == 'x');
+    b.m.run_until(1000 * us + kChar115200);
+    CHECK(u.rx_bytes() == 2);
+    CHECK(b.in(UART_RX) == 'z');
+}
+
+TEST_CASE("uart16550 the TX tap sees each byte the transmitter sends, when its stop bit ends") {
+    Board b;
+    Uart16550 u(b.bus, Uart16550::Config{}, "uart16550.0");
+    std::vector<std::pair<sim::Time, std::uint8_t>> tapped;
+    u.set_tx_tap([&](std::uint8_t byte) { tapped.emplace_back(b.m.now(), byte); });
+    b.setup(u, kFifo14, 0);
+    b.m.run_until(10 * us);
+    b.out(UART_TX, 'o');
+    b.out(UART_TX, 'k');
+    b.m.run_until(10 * us + kChar115200 - 1);
+    CHECK(tapped.empty());
+    b.m.run_until(10 * us + 2 * kChar115200);
+    REQUIRE(tapped.size() == 2);
+    CHECK(tapped[0] == std::pair<sim::Time, std::uint8_t>{10 * us + kChar115200, 'o'});
+    CHECK(tapped[1].second == 'k');
+    CHECK(u.transmitted().size() == 2);
+}

@@ -41,6 +41,29 @@ TEST_CASE("pause inside an event returns to the controller; the next run resumes
     CHECK(log == std::vector<int>{1, 2, 3});
 }
 
+TEST_CASE("a run resumed after a pause ends at the new limit, sooner or later than the old one") {
+    Simulator s(1);
+    std::vector<Time> log;
+    auto f = [&] {
+        log.push_back(s.now());
+        s.pause();
+    };
+    auto g = [&] { log.push_back(s.now()); };
+    EventFunction<decltype(f)> a("a", Priority::Device, f);
+    EventFunction<decltype(g)> b("b", Priority::Device, g), c("c", Priority::Device, g);
+    s.engine().schedule(a, 10);
+    s.engine().schedule(b, 50);
+    s.engine().schedule(c, 500);
+    CHECK(s.run_until(1000) == Simulator::Status::Paused);
+    // Sooner: the run that was heading for 1000 ends at 60, after b and before c.
+    CHECK(s.run_until(60) == Simulator::Status::Reached);
+    CHECK(s.now() == 60);
+    CHECK(log == std::vector<Time>{10, 50});
+    CHECK(s.run_until(2000) == Simulator::Status::Reached);
+    CHECK(log == std::vector<Time>{10, 50, 500});
+    CHECK(s.now() == 2000);
+}
+
 TEST_CASE("a stopped engine reports Stopped") {
     Simulator s(1);
     auto f = [&] { s.engine().stop(); };

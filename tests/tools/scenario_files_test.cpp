@@ -79,6 +79,32 @@ TEST_CASE("a file step outside /dev, or in a kthread, is refused with its locati
               .find("open.flags") != std::string::npos);
 }
 
+TEST_CASE("copy reads one device file and writes what the read returned to another (an echo on one tty)") {
+    Scenario sc = parse(YAML::Load(R"(irqlab: 1
+processes:
+  - name: p
+    program:
+      - copy: {from: /dev/ttyS0, to: /dev/ttyS1, bytes: 64}
+      - copy: {from: /dev/ttyS0, to: /dev/ttyS0}
+run: {until: 1ms}
+)"),
+                        "f.yaml");
+    const auto& prog = sc.tasks.at(0).program;
+    REQUIRE(prog.size() == 2);
+    CHECK(prog[0].kind == Op::Kind::Copy);
+    CHECK(prog[0].target == "/dev/ttyS0");
+    CHECK(prog[0].text == "/dev/ttyS1");
+    CHECK(prog[0].count == 64);
+    CHECK(prog[1].count == 4096);
+    CHECK(error_of("irqlab: 1\nprocesses:\n  - name: p\n    program:\n      - copy: {from: /dev/ttyS0, to: /tmp/x}\n"
+                   "run: {until: 1ms}\n") == "f.yaml:5:38: copy.to: device files are under /dev/ (like /dev/ttyS0)");
+    CHECK(error_of("irqlab: 1\nprocesses:\n  - name: p\n    program:\n      - copy: {from: /dev/ttyS0}\nrun: {until: 1ms}\n") ==
+          "f.yaml:5:15: copy needs 'from' and 'to' (device files, like /dev/ttyS0)");
+    CHECK(error_of("irqlab: 1\nkthreads:\n  - name: k\n    program:\n      - copy: {from: /dev/a, to: /dev/b}\n"
+                   "run: {until: 1ms}\n") == "f.yaml:5:9: 'copy' is a process reading and writing files: use it in a "
+                                             "process's program");
+}
+
 TEST_CASE("opening a node no driver made fails the run (exit 1) and says why") {
     auto r = run_yaml("nonode", "irqlab: 1\nprocesses:\n  - name: p\n    program:\n      - read: /dev/nothing\nrun: {until: 1ms}\n");
     CHECK(r.code == 1);

@@ -47,6 +47,7 @@ const std::map<std::string, std::vector<std::string>> kMappings = {
     {"close", {"/definitions/close"}},
     {"ioctl", {"/definitions/ioctl"}},
     {"poll", {"/definitions/poll"}},
+    {"copy", {"/definitions/copy"}},
     {"expect", {"/definitions/expect"}},
     {"an IRQ's expected counts", {"/definitions/irq_counts"}},
     {"a latency's bounds", {"/definitions/latency_bounds"}},

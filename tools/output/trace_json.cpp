@@ -9,6 +9,7 @@
 #include "kernel/kernel.hpp"
 #include "kernel/sched/task.hpp"
 #include "kernel/trace/events.hpp"
+#include "tools/output/context.hpp"
 
 namespace irqlab::output {
 
@@ -39,11 +40,6 @@ constexpr const char* kCatMark = "irqlab.mark";
 
 constexpr std::size_t kRing = 1 << 16;  // delivery records remembered (a few per interrupt)
 constexpr sim::Time kTsOffset = 1000;  // ns added to every ts: viewers leave ts 0 out of the bounds
-
-// preempt_count() bits (include/linux/preempt.h): NMI, hardirq, serving a softirq.
-constexpr std::uint32_t kInIrq = 0x00f00000 | 0x000f0000 | 0x100;
-constexpr std::uint32_t kInSoftirq = 0x100;
-constexpr std::uint32_t kInHardirq = 0x000f0000;
 
 void put(Buf& b, std::string_view s) {
     b.append(s.data(), s.data() + s.size());
@@ -358,8 +354,9 @@ TraceJson::Binding TraceJson::source(const sim::TraceRecord& r) {
     Track& t = cpu_track(r.cpu);
     // After a handler returned, still in its interrupt: the handler's doing (an
     // IRQ_WAKE_THREAD wakes the thread after irq_handler_exit, as in Linux).
-    if ((r.preempt_count & kInHardirq) && (t.open.empty() || (t.open.back().kind != Kind::Hardirq &&
-                                                              t.open.back().kind != Kind::Sysvec)))
+    if ((r.preempt_count & kHardirqMask) &&
+        (t.open.empty() ||
+         (t.open.back().kind != Kind::Hardirq && t.open.back().kind != Kind::Sysvec)))
         return last_handler_[static_cast<std::size_t>(r.cpu)];
     return binding(t);
 }
@@ -489,7 +486,7 @@ void TraceJson::on_softirq_raise(const sim::TraceRecord& r) {
 
 void TraceJson::on_work(const sim::TraceRecord& r) {
     // A BH workqueue's item runs in the softirq; any other in its kworker.
-    Track* t = r.preempt_count & kInSoftirq ? &cpu_track(r.cpu) : kthread_track(r.pid, r.comm);
+    Track* t = r.preempt_count & kSoftirqOffset ? &cpu_track(r.cpu) : kthread_track(r.pid, r.comm);
     if (!t) t = &cpu_track(r.cpu);
     if (static_cast<Ev>(r.kind) == Ev::workqueue_execute_end)
         return close(*t, Kind::Work, -1, r.time);
@@ -520,6 +517,25 @@ void TraceJson::on_napi_poll(const sim::TraceRecord& r) {
     putf(b, ",\"pid\":{},\"tid\":{},\"args\":{{\"work\":{},\"budget\":{}}}}}", t.pid, t.tid,
          r.arg[0], r.arg[1]);
     emit(b);
+}
+
+// The contexts whose slice is all there is to them: tasklets, timers, system vectors, and
+// a softirq's end (its start, and the handlers' and work items', have more to do).
+void TraceJson::on_context(const sim::TraceRecord& r) {
+    ContextChange c = context_change(r);
+    if (c.op == ContextChange::Op::None) return;
+    // The slice kind of each Context, in Context's order.
+    static constexpr Kind kSliceKind[] = {Kind::Hardirq, Kind::Sysvec, Kind::Softirq, Kind::Tasklet,
+                                          Kind::Work,    Kind::Timer,  Kind::Hrtimer};
+    Kind kind = kSliceKind[static_cast<std::size_t>(c.context)];
+    Track& t = cpu_track(r.cpu);
+    if (c.op == ContextChange::Op::Exit)
+        close(t, kind, c.key, r.time);
+    else if (c.context == Context::Sysvec)
+        open(t, kind, c.key, r.time, sysvec_name(static_cast<Ev>(r.kind)),
+             fmt::format("\"vector\":{}", r.arg[0]));
+    else
+        open(t, kind, c.key, r.time, str(r.str[0]));
 }
 
 void TraceJson::on_record(const sim::TraceRecord& r) {
@@ -565,15 +581,6 @@ void TraceJson::on_record(const sim::TraceRecord& r) {
             set_pending(r.cpu, vec, false, r.time);
             break;
         }
-        case Ev::softirq_exit:
-            close(cpu_track(r.cpu), Kind::Softirq, r.arg[0], r.time);
-            break;
-        case Ev::tasklet_entry:
-            open(cpu_track(r.cpu), Kind::Tasklet, -1, r.time, str(r.str[0]));
-            break;
-        case Ev::tasklet_exit:
-            close(cpu_track(r.cpu), Kind::Tasklet, -1, r.time);
-            break;
         case Ev::workqueue_queue_work:
             if (Binding b = source(r); b.ts >= 0)
                 queued_by_[r.ptr] = b;
@@ -587,37 +594,12 @@ void TraceJson::on_record(const sim::TraceRecord& r) {
         case Ev::napi_poll:
             on_napi_poll(r);
             break;
-        case Ev::local_timer_entry:
-        case Ev::reschedule_entry:
-        case Ev::call_function_entry:
-        case Ev::call_function_single_entry:
-            open(cpu_track(r.cpu), Kind::Sysvec, r.kind, r.time, sysvec_name(kind),
-                 fmt::format("\"vector\":{}", r.arg[0]));
-            break;
-        case Ev::local_timer_exit:
-        case Ev::reschedule_exit:
-        case Ev::call_function_exit:
-        case Ev::call_function_single_exit:
-            close(cpu_track(r.cpu), Kind::Sysvec, r.kind - 1,
-                  r.time);  // each exit follows its entry in Ev
-            break;
-        case Ev::timer_expire_entry:
-            open(cpu_track(r.cpu), Kind::Timer, -1, r.time, str(r.str[0]));
-            break;
-        case Ev::timer_expire_exit:
-            close(cpu_track(r.cpu), Kind::Timer, -1, r.time);
-            break;
-        case Ev::hrtimer_expire_entry:
-            open(cpu_track(r.cpu), Kind::Hrtimer, -1, r.time, str(r.str[0]));
-            break;
-        case Ev::hrtimer_expire_exit:
-            close(cpu_track(r.cpu), Kind::Hrtimer, -1, r.time);
-            break;
         case Ev::irqlab_bug:
         case Ev::irqlab_user:
             instant(cpu_track(r.cpu), kCatMark, str(r.str[0]), r.time);
             break;
-        default:
+        default:  // tasklets, timers, system vectors, a softirq's end
+            on_context(r);
             break;
     }
 }

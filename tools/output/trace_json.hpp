@@ -126,6 +126,7 @@ class TraceJson final : public sim::TraceSubscriber {
     void on_softirq_raise(const sim::TraceRecord& r);
     void on_work(const sim::TraceRecord& r);
     void on_napi_poll(const sim::TraceRecord& r);
+    void on_context(const sim::TraceRecord& r);
     void set_pending(int cpu, unsigned vec, bool pending, sim::Time at);
     void instant(const Track& t, const char* cat, const std::string& name, sim::Time at);
 

@@ -1,15 +1,11 @@
 #include "tools/run/run.hpp"
 
-#include <algorithm>
 #include <chrono>
-#include <csignal>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <ostream>
 
-#include <signal.h>
 #include <unistd.h>
 
 #include "kernel/fs/proc/proc.hpp"
@@ -21,6 +17,7 @@
 #include "tools/output/stats_json.hpp"
 #include "tools/output/summary.hpp"
 #include "tools/output/trace_json.hpp"
+#include "tools/run/run_loop.hpp"
 #include "tools/scenario/expect.hpp"
 #include "tools/scenario/world.hpp"
 
@@ -53,41 +50,6 @@ bool save_stats_json(const output::RunStats& stats, const std::string& path, std
     }
     return true;
 }
-// Ctrl-C: the run stops at the end of the current slice and writes its outputs whole.
-volatile std::sig_atomic_t g_interrupted = 0;
-extern "C" void on_sigint(int) { g_interrupted = 1; }
-
-// Runs to `until` in slices of simulated time (the same events in the same order as one
-// run_until), so that Ctrl-C is seen between two slices, and on a terminal a progress line
-// can say how far the run is. Returns true when Ctrl-C cut the run short.
-bool run_sliced(sim::Simulator& s, sim::Time until, bool progress, std::ostream& err) {
-    struct sigaction act {}, old {};
-    act.sa_handler = on_sigint;
-    sigemptyset(&act.sa_mask);
-    sigaction(SIGINT, &act, &old);
-    g_interrupted = 0;
-    const sim::Time slice = std::max<sim::Time>(sim::kNsPerMs / 10, until / 1000);
-    auto start = std::chrono::steady_clock::now(), shown = start;
-    bool drew = false;
-    while (s.now() < until && !g_interrupted) {
-        if (s.run_until(std::min(until, s.now() + slice)) != sim::Simulator::Status::Reached) break;
-        auto now = std::chrono::steady_clock::now();
-        if (progress && now - shown >= std::chrono::seconds(1)) {
-            shown = now;
-            double secs = std::chrono::duration<double>(now - start).count();
-            char line[128];
-            std::snprintf(line, sizeof line, "\r  simulated %s of %s (%.0f%%), %.2f M events/s ",
-                          sim::format_time(s.now()).c_str(), sim::format_time(until).c_str(),
-                          100.0 * static_cast<double>(s.now()) / static_cast<double>(until),
-                          static_cast<double>(s.engine().events_processed()) / secs / 1e6);
-            err << line << std::flush;
-            drew = true;
-        }
-    }
-    if (drew) err << "\r\033[K" << std::flush;
-    sigaction(SIGINT, &old, nullptr);
-    return g_interrupted != 0;
-}
 }  // namespace
 
 int run(const scenario::Scenario& sc, const Options& opt, std::ostream& out, std::ostream& err) {
@@ -112,6 +74,14 @@ int run(const scenario::Scenario& sc, const Options& opt, std::ostream& out, std
             err << "irqlab: cannot write the trace to " << opt.trace_json_path << "\n";
             return 2;
         }
+    }
+
+    // Live mode binds its ports and reads its journal before anything runs: a port in use
+    // stops the run before it starts.
+    std::unique_ptr<live::Session> live;
+    if (opt.live.active()) {
+        live = std::make_unique<live::Session>(opt.live, err);
+        if (!live->open(sc)) return 2;
     }
 
     auto wall_start = std::chrono::steady_clock::now();
@@ -140,7 +110,15 @@ int run(const scenario::Scenario& sc, const Options& opt, std::ostream& out, std
     int code;
     {
         scenario::World world(k, sc);
-        bool interrupted = run_sliced(simulator, sc.until, opt.summary && isatty(STDERR_FILENO), err);
+        const bool progress = opt.summary && isatty(STDERR_FILENO);
+        bool interrupted = false, journal_ok = true;
+        if (live) {
+            live->attach(world);
+            interrupted = live->run(simulator, sc.until, progress);
+            journal_ok = live->finish(simulator.now());
+        } else {
+            interrupted = run_sliced(simulator, sc.until, progress, err);
+        }
         k.log().flush();
         scenario::Verdict verdict = scenario::judge(sc, k, &world);
         output::RunFacts facts;
@@ -158,6 +136,7 @@ int run(const scenario::Scenario& sc, const Options& opt, std::ostream& out, std
                 << "; the outputs end there\n";
             code = 130;  // as a shell reports SIGINT
         }
+        if (!journal_ok) code = 2;
         if (!opt.stats_json_path.empty() && !save_stats_json(stats, opt.stats_json_path, err)) code = 2;
         if (!opt.proc_dir.empty() && !write_proc_dir(k, opt.proc_dir, err)) code = 2;
         // Unwind the tasks while the world they reference is still there.

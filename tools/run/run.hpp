@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "tools/live/live.hpp"
 #include "tools/scenario/scenario.hpp"
 
 namespace irqlab::run {
@@ -18,10 +19,11 @@ struct Options {
     std::string proc_dir;         // --proc-dir: /proc at the end of the run
     std::string stats_json_path;  // --stats-json: every figure of the summary
     bool summary = true;
+    live::Options live;           // --realtime, --uart, --keyboard, --record-inputs, --replay-inputs
 };
 
 // Exit codes: 0 the run met its expectations, 1 a bug or an unmet expectation, 2 bad
-// input (an output file that cannot be written).
+// input (an output file that cannot be written, a live mode port in use), 130 Ctrl-C.
 int run(const scenario::Scenario& sc, const Options& opt, std::ostream& out, std::ostream& err);
 
 }  // namespace irqlab::run

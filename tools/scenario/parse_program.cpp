@@ -10,7 +10,7 @@ const std::vector<std::string> kTaskKeys = {"name", "cpu", "policy", "priority",
 const std::vector<std::string> kOps = {"compute", "delay", "sleep", "usleep", "lock", "lock_irq", "lock_irqsave",
                                        "lock_bh", "unlock", "unlock_irq", "unlock_irqrestore", "unlock_bh", "wait",
                                        "complete", "complete_all", "yield", "print", "write", "open", "read", "close",
-                                       "ioctl", "poll", "disable_irq", "disable_irq_nosync", "enable_irq",
+                                       "ioctl", "poll", "copy", "disable_irq", "disable_irq_nosync", "enable_irq",
                                        "synchronize_irq", "tasklet_disable", "tasklet_disable_nosync",
                                        "tasklet_enable", "tasklet_kill", "repeat", "exit"};
 }  // namespace
@@ -128,6 +128,20 @@ Op Parser::op(const YAML::Node& item, bool kthread, int depth) {
         if (o.target.rfind("/proc/", 0) != 0 && o.target.rfind("/dev/", 0) != 0)
             r.fail(arg["path"], "write.path: only files under /proc/ and /dev/ exist");
         o.text = r.str(arg["data"], "write.data");
+    } else if (name == "copy") {
+        // copy: {from: /dev/ttyS0, to: /dev/ttyS0, bytes: N}: what one read returns, written
+        // (an echo, as `cat` does one buffer at a time).
+        need_arg();
+        if (kthread) r.fail(item, "'copy' is a process reading and writing files: use it in a process's program");
+        r.keys(arg, {"from", "to", "bytes"}, "copy");
+        if (!arg["from"] || !arg["to"]) r.fail(arg, "copy needs 'from' and 'to' (device files, like /dev/ttyS0)");
+        o.kind = Op::Kind::Copy;
+        o.target = r.str(arg["from"], "copy.from");
+        o.text = r.str(arg["to"], "copy.to");
+        for (const auto& [path, key] : {std::pair{&o.target, "from"}, {&o.text, "to"}})
+            if (path->rfind("/dev/", 0) != 0)
+                r.fail(arg[key], std::string("copy.") + key + ": device files are under /dev/ (like /dev/ttyS0)");
+        o.count = arg["bytes"] ? static_cast<int>(r.integer(arg["bytes"], "copy.bytes", 1, 1 << 20)) : 4096;
     } else if (name == "open" || name == "read" || name == "close" || name == "ioctl" || name == "poll") {
         need_arg();
         if (kthread) r.fail(item, "'" + name + "' is a system call: use it in a process's program");

@@ -45,6 +45,7 @@ struct Op {
         Close,     // close(2)
         Ioctl,     // ioctl(2): cmd in `count`, arg in `time2`
         Poll,      // poll(2) of `target` for the events in `count`, timeout `time` (kNever: none)
+        Copy,      // read(2) of up to `count` bytes from `target`, then write(2) of them to `text`
         DisableIrq,        // disable_irq(count)
         DisableIrqNosync,  // disable_irq_nosync(count)
         EnableIrq,         // enable_irq(count)

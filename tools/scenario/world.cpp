@@ -11,9 +11,11 @@
 #include <linux/spinlock.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "devices/bus/bus.hpp"
 #include "devices/device.hpp"
+#include "kernel/arch/x86/io_apic.hpp"
 #include "kernel/drivers/base/base.hpp"
 #include "kernel/fs/proc/proc.hpp"
 #include "kernel/fs/vfs.hpp"
@@ -132,6 +134,49 @@ void World::build_machine() {
             k_.engine.schedule(*module_actions_.back(), m.unload);
         }
     }
+}
+
+std::string World::switch_line_fault(int gsi, const std::string& kind, const std::string& arg) {
+    if (gsi < 0 || gsi >= kernel::IoApic::kPins) return "no line gsi" + std::to_string(gsi) + " (the IO-APIC has gsi0-gsi23)";
+    dev::LineFault* fault = nullptr;
+    for (auto& f : line_faults_)
+        if (f->gsi() == gsi) fault = f.get();
+    const bool level = gsi >= 16;  // as the machine wires it (parse_devices.cpp)
+    const std::string line = "gsi" + std::to_string(gsi);
+    if (kind == "stuck") {
+        if (arg != "on" && arg != "off") return "fault " + line + " stuck takes on or off";
+    } else if (kind == "spurious") {
+        if (!arg.empty()) return "fault " + line + " spurious takes no argument";
+    } else if (kind == "lose_edges" || kind == "jitter") {
+        if (level) return kind + ": " + line + " is level-triggered; only an edge line (1-15) has " + kind;
+        if (kind == "lose_edges") {
+            char* end = nullptr;
+            double p = std::strtod(arg.c_str(), &end);
+            if (arg.empty() || *end || p < 0 || p > 1) return "fault " + line + " lose_edges takes a probability from 0 to 1";
+        } else if (!sim::parse_time(arg)) {
+            return "fault " + line + " jitter takes a time (2us)";
+        }
+    } else {
+        std::string e = "no line fault '" + kind + "'";
+        if (auto n = nearest(kind, {"stuck", "spurious", "lose_edges", "jitter"})) e += " (did you mean '" + *n + "'?)";
+        return e;
+    }
+    if (!fault) {
+        dev::LineFaultSpec spec;
+        spec.gsi = gsi;
+        spec.level = level;
+        line_faults_.push_back(std::make_unique<dev::LineFault>(*bus_, spec));
+        fault = line_faults_.back().get();
+    }
+    if (kind == "stuck")
+        fault->set_stuck(arg == "on");
+    else if (kind == "spurious")
+        fault->spurious_now();
+    else if (kind == "lose_edges")
+        fault->set_lose(std::strtod(arg.c_str(), nullptr));
+    else
+        fault->set_jitter(*sim::parse_time(arg));
+    return "";
 }
 
 // An MSI device's interrupt: a descriptor whose chip writes the device's message slot
@@ -333,7 +378,8 @@ void World::run_ops(const TaskSpec& spec, const std::vector<Op>& ops, bool& exit
             case Op::Kind::Read:
             case Op::Kind::Close:
             case Op::Kind::Ioctl:
-            case Op::Kind::Poll: file_op(spec, op); break;
+            case Op::Kind::Poll:
+            case Op::Kind::Copy: file_op(spec, op); break;
             case Op::Kind::Repeat:
                 for (int i = 0; op.count < 0 || i < op.count; ++i) {
                     run_ops(spec, op.body, exited);
@@ -373,7 +419,8 @@ void World::file_op(const TaskSpec& spec, const Op& op) {
             if (fd < 0) step_error(spec.name + ": open " + op.target + ": " + kernel::errname_signed(fd));
             break;
         }
-        case Op::Kind::Read: {
+        case Op::Kind::Read:
+        case Op::Kind::Copy: {
             int fd = fd_for(spec, op.target);
             if (fd < 0) break;
             std::string data;
@@ -390,6 +437,13 @@ void World::file_op(const TaskSpec& spec, const Op& op) {
                 auto want = sc_.expect.read_errors.find(spec.name);
                 if (want == sc_.expect.read_errors.end() || want->second != err)
                     step_error(spec.name + ": read " + op.target + ": " + err);
+            }
+            // copy: what the read returned goes on to the other file.
+            if (op.kind == Op::Kind::Copy && r > 0) {
+                int out = fd_for(spec, op.text);
+                if (out < 0) break;
+                long w = vfs.write(self, out, data);
+                if (w < 0) step_error(spec.name + ": write " + op.text + ": " + kernel::errname_signed(static_cast<int>(w)));
             }
             break;
         }

@@ -64,6 +64,10 @@ public:
         std::uint64_t count = 0, timed_out = 0;
     };
     const std::vector<Polls>& polls() const { return polls_; }
+    // A fault on interrupt line `gsi` switched while the machine runs (the stepper's
+    // `fault gsiN stuck on|off | spurious | lose_edges P | jitter T`), from outside the
+    // simulation. Returns "" or the complaint.
+    std::string switch_line_fault(int gsi, const std::string& kind, const std::string& arg);
 
 private:
     struct Starter;

@@ -74,6 +74,8 @@ public:
     // --- softirqs ---
     std::uint32_t softirq_pending = 0;
     std::array<sim::Time, 10> softirq_raised_at{};  // when each pending vector was first raised
+    // The softirq_raise record that made each vector pending: its softirq_entry's cause.
+    std::array<std::uint64_t, 10> softirq_raised_by{};
     std::array<std::uint64_t, 10> softirq_count{};  // /proc/softirqs (handler invocations)
     Task* ksoftirqd = nullptr;
 
