@@ -286,6 +286,33 @@ TEST_CASE("inject: an unknown device or input says so") {
     CHECK(has(output_of(r.out, 2), "usage: inject DEVICE INPUT [ARG]"));
 }
 
+TEST_CASE("fault: a level line stuck high storms its irq until it is released") {
+    auto r = transcript("bh-tasklet-split",
+                        "until 500us\nfault gsi17 stuck on\nuntil 900us\ncat /proc/interrupts\nfault gsi17 stuck off\n"
+                        "until 990us\ncat /proc/interrupts\n");
+    CHECK(r.code == 0);
+    CHECK(has(output_of(r.out, 1), "Fault on gsi17: stuck on, from 500us."));
+    // Nothing of the device's own is due before 1ms: every one of these is the stuck line.
+    auto count = [](const std::string& proc) { return std::stoul(proc.substr(proc.find(" 17:") + 4)); };
+    unsigned long stuck = count(output_of(r.out, 3)), after = count(output_of(r.out, 6));
+    CHECK(stuck > 100);
+    CHECK(after - stuck <= 1);  // released: at most the one in flight
+}
+
+TEST_CASE("fault: a spurious edge, and the faults each line cannot have") {
+    auto r = transcript("kbd-blocked-reader",
+                        "until 5ms\nfault gsi1 spurious\nbreak irq 1\ncontinue\nfault gsi17 lose_edges 0.5\nfault gsi1 lose_edges 2\n"
+                        "fault gsi99 stuck on\nfault gsi1 stuk on\nfault\n");
+    CHECK(r.code == 1);
+    CHECK(has(output_of(r.out, 3), "Breakpoint 1, irq 1"));
+    CHECK(has(output_of(r.out, 3), " 0.005000: irq_handler_entry: irq=1 name=i8042"));  // the spurious edge, not a key at 10ms
+    CHECK(has(output_of(r.out, 4), "lose_edges: gsi17 is level-triggered; only an edge line (1-15) has lose_edges"));
+    CHECK(has(output_of(r.out, 5), "fault gsi1 lose_edges takes a probability from 0 to 1"));
+    CHECK(has(output_of(r.out, 6), "no line gsi99 (the IO-APIC has gsi0-gsi23)"));
+    CHECK(has(output_of(r.out, 7), "no line fault 'stuk' (did you mean 'stuck'?)"));
+    CHECK(has(output_of(r.out, 8), "usage: fault gsiN"));
+}
+
 TEST_CASE("reverse-step: back to the same record and state") {
     auto r = transcript("bh-tasklet-split", "step 60\ninfo cpus\nstep 50\nreverse-step 50\ninfo cpus\nrs\n");
     CHECK(r.code == 0);
