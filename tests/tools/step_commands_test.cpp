@@ -388,3 +388,24 @@ TEST_CASE("a bad scenario or a missing commands file exits 2") {
     CHECK(m.code == 2);
     CHECK(has(m.err, "cannot read the commands in /nonexistent/cmds"));
 }
+
+TEST_CASE("the README's stepping transcript is what the stepper prints") {
+    std::string readme = irqlab::test::slurp(IRQLAB_SOURCE_DIR "/README.md");
+    const std::string head = "```text\n$ build/irqlab step scenarios/bh-tasklet-split.yaml\n";
+    std::size_t at = readme.find(head);
+    REQUIRE(at != std::string::npos);
+    at += head.size();
+    std::string shown = readme.substr(at, readme.find("```", at) - at);
+    std::string commands;
+    std::size_t start = 0;
+    while (start < shown.size()) {
+        std::size_t end = shown.find('\n', start);
+        std::string line = shown.substr(start, end - start);
+        if (line.starts_with("(irqlab) ")) commands += line.substr(9) + "\n";
+        start = end + 1;
+    }
+    REQUIRE(!commands.empty());
+    auto r = transcript("bh-tasklet-split", commands, "--width 90");
+    CHECK(r.code == 0);
+    CHECK(r.out.substr(r.out.find('\n') + 1) == shown);
+}
