@@ -78,3 +78,29 @@ TEST_CASE("the text trace has ftrace's header and counts its entries") {
     std::string count = std::to_string(lines - header);
     CHECK(t.find("entries-written: " + count + "/" + count + "   #P:2") != std::string::npos);
 }
+
+TEST_CASE("irqlab run --timeline draws the whole run's lanes after the summary, within the width") {
+    auto r = irqlab_cli("run scenarios/bh-tasklet-split.yaml --timeline --width 90");
+    CHECK(r.code == 0);
+    std::size_t summary = r.out.find("Result: ok"), lane = r.out.find("CPU0 |");
+    REQUIRE(lane != std::string::npos);
+    CHECK(summary < lane);
+    CHECK(r.out.find("timeline 0ns to 20ms") != std::string::npos);
+    // Ten interrupts, each a handler then its tasklet.
+    std::string row = r.out.substr(lane, r.out.find('\n', lane) - lane);
+    std::size_t pairs = 0;
+    for (std::size_t at = row.find("HT"); at != std::string::npos; at = row.find("HT", at + 1)) ++pairs;
+    CHECK(pairs == 10);
+    CHECK(row.size() <= 90);
+    CHECK(r.out.find("\033[") == std::string::npos);
+}
+
+TEST_CASE("irqlab run --timeline-window draws a part of the run; a bad window exits 2") {
+    auto r = irqlab_cli("run scenarios/bh-tasklet-split.yaml -q --timeline-window 900us:1400us --width 80");
+    CHECK(r.code == 0);
+    CHECK(r.out.find("timeline 900us to 1.4ms") == 0);
+    auto bad = irqlab_cli("run scenarios/bh-tasklet-split.yaml --timeline-window 3ms:1ms");
+    CHECK(bad.code == 2);
+    CHECK(bad.err.find("--timeline-window takes FROM:TO, two times within the run (0:20ms), not '3ms:1ms'") !=
+          std::string::npos);
+}

@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -77,8 +76,20 @@ std::string marks(const std::string& text, int cpu) {
     return {};
 }
 
+// The text without its colour escapes (ESC [ digits/semicolons m).
 std::string strip_ansi(const std::string& s) {
-    return std::regex_replace(s, std::regex("\033\\[[0-9;]*m"), "");
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\033' && i + 1 < s.size() && s[i + 1] == '[') {
+            std::size_t j = s.find_first_not_of("0123456789;", i + 2);
+            if (j != std::string::npos && s[j] == 'm') {
+                i = j;
+                continue;
+            }
+        }
+        out += s[i];
+    }
+    return out;
 }
 
 const char* kSplit =

@@ -7,10 +7,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ostream>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "tools/live/live.hpp"
+#include "tools/output/timeline.hpp"
 #include "tools/run/run.hpp"
 #include "tools/scenario/reader.hpp"
 #include "tools/step/step_cli.hpp"
@@ -73,6 +77,26 @@ std::string live_options(const po::variables_map& vm, live::Options& o) {
     return "";
 }
 
+// --timeline, --timeline-window FROM:TO, --width, --color.
+std::string timeline_options(const po::variables_map& vm, const scenario::Scenario& sc, run::Options& ro) {
+    ro.timeline = vm.count("timeline") || vm.count("timeline-window");
+    ro.width = vm.count("width") ? vm["width"].as<int>() : output::terminal_width(STDOUT_FILENO);
+    if (ro.width < output::Timeline::kMinWidth || ro.width > 1000)
+        return "--width takes " + std::to_string(output::Timeline::kMinWidth) + " to 1000 columns";
+    std::string color = vm.count("color") ? vm["color"].as<std::string>() : "auto";
+    if (color != "auto" && color != "always" && color != "never") return "--color takes auto, always or never";
+    ro.color = color == "always" || (color == "auto" && output::terminal_colors(STDOUT_FILENO));
+    if (!vm.count("timeline-window")) return "";
+    std::string w = vm["timeline-window"].as<std::string>();
+    std::size_t colon = w.find(':');
+    auto from = sim::parse_time(w.substr(0, colon)), to = colon == std::string::npos ? std::nullopt : sim::parse_time(w.substr(colon + 1));
+    if (!from || !to || *from >= *to || *to > sc.until)
+        return "--timeline-window takes FROM:TO, two times within the run (0:" + sim::format_time(sc.until) + "), not '" + w + "'";
+    ro.timeline_from = *from;
+    ro.timeline_to = *to;
+    return "";
+}
+
 }  // namespace
 
 int main(int argc, char** argv, std::ostream& out, std::ostream& err) {
@@ -108,7 +132,11 @@ int main(int argc, char** argv, std::ostream& out, std::ostream& err) {
         "stats-json", po::value<std::string>(), "write every figure of the summary to PATH (JSON)")(
         "seed", po::value<std::string>(), "override run.seed")(
         "set", po::value<std::vector<std::string>>()->composing(), "override a scenario key: --set run.until=5ms")(
-        "quiet,q", "print nothing on success");
+        "quiet,q", "print nothing on success")(
+        "timeline", "after the summary, draw each CPU's contexts over the run in the terminal")(
+        "timeline-window", po::value<std::string>()->value_name("FROM:TO"), "draw the timeline of a part of the run only (1ms:3ms)")(
+        "width", po::value<int>(), "columns for the timeline (default: the terminal's, or 80)")(
+        "color", po::value<std::string>()->value_name("WHEN"), "timeline colours: auto (on a terminal), always or never");
     po::options_description live_opts("live mode (irqlab run)");
     live_opts.add_options()(
         "realtime", po::value<double>()->implicit_value(1.0, "1")->value_name("SCALE"),
@@ -171,6 +199,7 @@ int main(int argc, char** argv, std::ostream& out, std::ostream& err) {
                                 {&ro.stats_json_path, &sc.outputs.stats_json}})
         if (mine->empty()) *mine = *theirs;
     ro.summary = !vm.count("quiet");
+    if (std::string e = timeline_options(vm, sc, ro); !e.empty()) return usage_error(err, e);
     if (std::string e = live_options(vm, ro.live); !e.empty()) {
         err << "irqlab: " << e << "\n";
         return 2;

@@ -16,6 +16,7 @@
 #include "tools/output/irq_latency.hpp"
 #include "tools/output/stats_json.hpp"
 #include "tools/output/summary.hpp"
+#include "tools/output/timeline.hpp"
 #include "tools/output/trace_json.hpp"
 #include "tools/run/run_loop.hpp"
 #include "tools/scenario/expect.hpp"
@@ -98,6 +99,12 @@ int run(const scenario::Scenario& sc, const Options& opt, std::ostream& out, std
         json = std::make_unique<output::TraceJson>(trace_json, k, output::TraceJson::Info{sc.name, sc.seed});
         simulator.trace().subscribe(json.get());
     }
+    std::unique_ptr<output::Timeline> timeline;
+    if (opt.timeline) {
+        timeline = std::make_unique<output::Timeline>(
+            k, output::TimelineOptions{opt.timeline_from, opt.timeline_to ? opt.timeline_to : sc.until, opt.width, opt.color});
+        simulator.trace().subscribe(timeline.get());
+    }
     // The interrupt latencies of the summary and --stats-json follow the trace (only when
     // one of them is written: the trace costs nothing without a subscriber).
     output::IrqLatency latency;
@@ -130,6 +137,10 @@ int run(const scenario::Scenario& sc, const Options& opt, std::ostream& out, std
         output::RunStats stats;
         if (stats_wanted) stats = output::gather_run_stats(sc, k, verdict, facts);
         if (opt.summary) output::print_summary(out, stats);
+        if (timeline) {
+            if (opt.summary) out << "\n";
+            timeline->render(out, simulator.now());
+        }
         code = verdict.ok() ? 0 : 1;
         if (interrupted) {
             err << "irqlab: interrupted at " << sim::format_time(k.now()) << " of " << sim::format_time(sc.until)
@@ -143,6 +154,7 @@ int run(const scenario::Scenario& sc, const Options& opt, std::ostream& out, std
         k.shutdown();
     }
     if (stats_wanted) simulator.trace().unsubscribe(&latency);
+    if (timeline) simulator.trace().unsubscribe(timeline.get());
     if (ftrace) {
         simulator.trace().unsubscribe(ftrace.get());
         ftrace->finish();

@@ -19,6 +19,12 @@ struct Options {
     std::string proc_dir;         // --proc-dir: /proc at the end of the run
     std::string stats_json_path;  // --stats-json: every figure of the summary
     bool summary = true;
+    // --timeline: the terminal timeline of [timeline_from, timeline_to] (0: the run's end)
+    // after the summary, `width` columns, in colour or not.
+    bool timeline = false;
+    std::int64_t timeline_from = 0, timeline_to = 0;
+    int width = 80;
+    bool color = false;
     live::Options live;           // --realtime, --uart, --keyboard, --record-inputs, --replay-inputs
 };
 
