@@ -278,6 +278,20 @@ TEST_CASE("inject: an interrupt from the device, then continue handles it") {
     CHECK(has(output_of(r.out, 4), "1.5ms (after #"));
 }
 
+TEST_CASE("inject: keys typed on the keyboard reach its tasklet before the scenario's own") {
+    auto r = transcript("kbd-blocked-reader", "until 5ms\ninject i8042.0 keys x\nbreak tasklet kbd_bh\ncontinue\nnext\ndmesg\n");
+    CHECK(r.code == 0);
+    CHECK(has(output_of(r.out, 3), " 0.006002: tasklet_entry:"));  // the scenario types from 10ms
+    CHECK(has(output_of(r.out, 5), "evbug: Event. Dev: input0, Type: 1, Code: 45, Value: 1"));  // KEY_X
+}
+
+TEST_CASE("inject: bytes on the UART's wire, echoed by the process") {
+    auto r = transcript("live-uart-echo", "until 1ms\ninject uart16550.0 bytes \"ping\\n\"\nuntil 4ms\ninfo devices\n");
+    CHECK(r.code == 0);
+    // The scenario's own "hello\n" (6) and the 5 injected, each received and sent back.
+    CHECK(has(output_of(r.out, 3), "rx_bytes 11, tx_bytes 11"));
+}
+
 TEST_CASE("inject: an unknown device or input says so") {
     auto r = transcript("bh-tasklet-split", "inject irqgen.9 irq\ninject irqgen.0 keys abc\ninject\n");
     CHECK(r.code == 1);
