@@ -2,7 +2,8 @@
 # The stepper's real prompt, driven in a terminal by tmux: libedit's line editing (a typo
 # fixed with the arrow keys and backspace), history (Up repeats a command), an empty line
 # repeating the last command as in gdb, a breakpoint on a tasklet stopping with the CPU's
-# context stack, and the timeline drawn in colour on a terminal.
+# context stack, the timeline drawn in colour on a terminal, and Ctrl-C stopping a long
+# continue at the prompt.
 #   step_tmux_check.sh IRQLAB SOURCE_DIR    exit 0 ok, 1 a mismatch, 77 no tmux
 set -u
 irqlab=$1
@@ -79,5 +80,19 @@ wait_for "CPU0"
 screen -e | grep -q $'\033\[' || fail "the timeline on a terminal has no colour"
 
 tmux_ send-keys -t "$session" "quit" Enter
-[ $status -eq 0 ] && echo "ok: the prompt edits, recalls and repeats commands; the tasklet breakpoint shows its stack"
+
+# Ctrl-C during a long continue stops the run at the prompt, as in gdb; the session goes on.
+session=long
+tmux_ new-session -d -s "$session" -x 120 -y 50 \
+  "cd '$src' && '$irqlab' step tools/bench/pingpong-irq.yaml; sleep 30"
+wait_for "(irqlab) " || exit 1
+tmux_ send-keys -t "$session" "continue" Enter
+sleep 0.5
+tmux_ send-keys -t "$session" C-c
+wait_for "Interrupted at "
+send "where" Enter
+wait_for "of 1s, after trace record #"
+screen | grep -q "The run reached its end" && fail "Ctrl-C did not stop the run before its end"
+tmux_ send-keys -t "$session" "quit" Enter
+[ $status -eq 0 ] && echo "ok: the prompt edits, recalls and repeats commands; the tasklet breakpoint shows its stack; Ctrl-C stops a continue"
 exit $status

@@ -150,6 +150,7 @@ void Stepper::report(const Stop& s) {
             return;
         case Stop::Why::Halted: out_ << "The machine halted at " << sim::format_time(ss.now()) << ": " << ss.halted() << "\n"; return;
         case Stop::Why::Time: out_ << "Stopped at " << sim::format_time(ss.now()) << ".\n"; return;
+        case Stop::Why::Interrupted: out_ << "\nInterrupted at " << sim::format_time(ss.now()) << ".\n"; return;
         case Stop::Why::Breakpoint:
             if (Breakpoint* b = ss.breakpoints().find(s.breakpoint))
                 out_ << "Breakpoint " << b->number << ", " << b->what() << "\n";

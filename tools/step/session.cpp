@@ -12,6 +12,10 @@ namespace irqlab::step {
 using Ev = kernel::trace::Ev;
 
 namespace {
+constexpr sim::Time kSlice = sim::kNsPerMs;  // of simulated time, between two looks at Ctrl-C
+}  // namespace
+
+namespace {
 // Where `next` stops: a handler or bottom half (a context of the CPU's) begins or ends, or
 // a NAPI poll is traced (after the poll, as Linux does).
 bool is_boundary(const sim::TraceRecord& r) {
@@ -152,6 +156,8 @@ Stop Session::go(const Goal& g) {
         sim::Time limit = std::min(sc_.until, g.time);
         if (g.breakpoints || g.hits) limit = std::min(limit, bps_.next_time(now()));
         if (in && !in->at.at_record) limit = std::min(limit, in->at.time);
+        // In slices, so that Ctrl-C is seen between two (a user's move only).
+        if (interrupted_ && g.count_hits) limit = std::min(limit, now() + kSlice);
         auto status = sim_->run_until(limit);
         pos_ = {sim_->trace().last_seq(), now(), status == sim::Simulator::Status::Paused};
         apply_due_inputs();
@@ -174,6 +180,10 @@ Stop Session::go(const Goal& g) {
         }
         if (now() == g.time) {
             result = {Stop::Why::Time};
+            break;
+        }
+        if (interrupted_ && g.count_hits && interrupted_()) {
+            result = {Stop::Why::Interrupted};
             break;
         }
         auto at_time = bps_.times_in(now() - 1, now());

@@ -49,7 +49,7 @@ struct Position {
 
 // Why a move stopped.
 struct Stop {
-    enum class Why { Start, Steps, Boundary, Breakpoint, Time, End, Halted };
+    enum class Why { Start, Steps, Boundary, Breakpoint, Time, End, Halted, Interrupted };
     Why why = Why::Start;
     int breakpoint = 0;  // its number, for Why::Breakpoint
 };
@@ -93,6 +93,9 @@ public:
     using Observer = std::function<sim::TraceSubscriber*(kernel::Kernel&)>;
     void replay_to(const Position& p, const Observer& observer = {});
     void drop_observer() { observer_ = nullptr; }
+    // Ctrl-C at the prompt: once `interrupted` says so, a forward move stops
+    // (Why::Interrupted) within a slice of simulated time.
+    void set_interrupt_check(bool (*interrupted)()) { interrupted_ = interrupted; }
     // False if the last replay did not arrive where it was going (a determinism bug).
     bool replay_arrived() const { return replay_arrived_; }
 
@@ -132,6 +135,7 @@ private:
     Position pos_;
     bool ended_ = false;
     bool replay_arrived_ = true;
+    bool (*interrupted_)() = nullptr;
     std::vector<Input> journal_;
     std::size_t next_input_ = 0;  // the first journal entry not given in this build
 };

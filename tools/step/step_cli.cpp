@@ -15,6 +15,7 @@
 #include <editline/readline.h>
 
 #include "tools/output/timeline.hpp"
+#include "tools/run/run_loop.hpp"
 #include "tools/scenario/reader.hpp"
 #include "tools/scenario/scenario.hpp"
 #include "tools/step/commands.hpp"
@@ -49,6 +50,8 @@ int run_script(Stepper& st, std::istream& in, std::ostream& out) {
 // The interactive prompt, with libedit's line editing and history.
 int run_terminal(Stepper& st, std::ostream& out) {
     std::string last;
+    // Ctrl-C while a command runs the machine stops it at the prompt, as in gdb.
+    st.session().set_interrupt_check(&run::SigintScope::interrupted);
     while (!st.quit_requested()) {
         out << std::flush;
         char* raw = readline(kPrompt);
@@ -64,7 +67,9 @@ int run_terminal(Stepper& st, std::ostream& out) {
             add_history(line.c_str());
             last = line;
         }
-        if (!line.empty()) st.execute(line);
+        if (line.empty()) continue;
+        run::SigintScope sigint;
+        st.execute(line);
     }
     out << std::flush;
     return 0;
