@@ -66,12 +66,12 @@ bool tasklet_clear_sched(Kernel& k, struct tasklet_struct* t) {
     return false;
 }
 
-void trace_tasklet(Kernel& k, trace::Ev kind, struct tasklet_struct* t) {
-    if (!k.tracing()) return;
+std::uint64_t trace_tasklet(Kernel& k, trace::Ev kind, struct tasklet_struct* t) {
+    if (!k.tracing()) return 0;
     sim::TraceRecord r;
     r.ptr = t;
     r.str[0] = k.symbols().name_of(fn_of(t));
-    k.emit(kind, r);
+    return k.emit(kind, r);
 }
 
 void tasklet_action_common(bool hi) {
@@ -99,7 +99,9 @@ void tasklet_action_common(bool hi) {
                 if (tasklet_clear_sched(k, t)) {
                     k.latency().tasklet(fn_of(t), k.now() - static_cast<sim::Time>(t->__sched_at));
                     run.running = t;
-                    trace_tasklet(k, trace::Ev::tasklet_entry, t);
+                    // What the callback does (a wakeup, a raise) follows from its entry.
+                    const std::uint64_t outer_cause = task.cause;
+                    if (std::uint64_t seq = trace_tasklet(k, trace::Ev::tasklet_entry, t)) task.cause = seq;
                     bool irq_stack = !task.frames.empty() && task.frames.back().irq;
                     task.frames.push_back({k.symbols().name_of(fn_of(t)), irq_stack});
                     if (t->use_callback)
@@ -108,6 +110,7 @@ void tasklet_action_common(bool hi) {
                         t->func(t->data);
                     k.running()->frames.pop_back();
                     trace_tasklet(k, trace::Ev::tasklet_exit, t);
+                    k.running()->cause = outer_cause;
                     run.running = nullptr;
                 }
                 tasklet_unlock(t);

@@ -270,6 +270,20 @@ TEST_CASE("why: the chain of causes from the line to the tasklet") {
     CHECK(raise != std::string::npos);
 }
 
+TEST_CASE("why: a reader's wake-up goes back through the tasklet, the softirq and the handler to the key's edge") {
+    auto r = transcript("kbd-blocked-reader", "break tasklet kbd_bh\ncontinue\nstep 5\nwhy\n");
+    std::string why = output_of(r.out, 3);
+    std::vector<std::string> chain = {"irqlab_line: dev=i8042.0 line=gsi1 edge", "irq_handler_entry: irq=1 name=i8042",
+                                      "softirq_raise: vec=6", "softirq_entry: vec=6", "tasklet_entry:", "sched_wakeup: comm=reader",
+                                      "sched_switch:"};
+    std::size_t at = 0;
+    for (const std::string& link : chain) {
+        INFO(link);
+        at = why.find(link, at);
+        CHECK(at != std::string::npos);
+    }
+}
+
 TEST_CASE("inject: an interrupt from the device, then continue handles it") {
     auto r = transcript("bh-tasklet-split", "until 1500us\ninject irqgen.0 irq\nbreak irq 17\ncontinue\ninfo inputs\n");
     CHECK(has(output_of(r.out, 1), "Injected irq into irqgen.0 at 1.5ms"));
