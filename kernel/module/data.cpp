@@ -26,8 +26,7 @@ namespace {
 struct Region {
     char* begin;
     char* end;
-    std::vector<char> copy;
-    bool taken = false;
+    std::vector<char> copy;  // empty until the first kernel takes it
 };
 
 // Byte by byte and uninstrumented: under AddressSanitizer the region also holds the
@@ -39,10 +38,9 @@ __attribute__((no_sanitize("address"))) void copy_bytes(volatile char* to, const
 void fresh(Region& r) {
     if (!r.begin || !r.end || r.end <= r.begin) return;
     auto size = static_cast<std::size_t>(r.end - r.begin);
-    if (!r.taken) {
+    if (r.copy.empty()) {
         r.copy.resize(size);
         copy_bytes(r.copy.data(), r.begin, size);
-        r.taken = true;
     } else {
         copy_bytes(r.begin, r.copy.data(), size);
     }

@@ -233,10 +233,13 @@ TEST_CASE("info tasks: the processes and kernel threads, like ps") {
     CHECK(has(output_of(r.out, 1), "ksoftirqd/0"));
 }
 
-TEST_CASE("info: an unknown topic names the nearest") {
-    auto r = transcript("bh-tasklet-split", "info tasklet\ninfo irq\ninfo cpuz\n");
-    CHECK(has(output_of(r.out, 0), "irqgen") == false);  // a unique prefix: info tasklets
+TEST_CASE("info: a unique prefix names its topic; an unknown one names the nearest, an ambiguous one its candidates") {
+    auto r = transcript("bh-tasklet-split", "info tasklet\ninfo irq\ninfo cpuz\ninfo t\n");
+    // Unique prefixes: info tasklets, info irqs.
+    CHECK(has(output_of(r.out, 0), "no tasklet is scheduled or running"));
+    CHECK(has(output_of(r.out, 1), "no interrupt has an action or a count yet"));
     CHECK(has(output_of(r.out, 2), "no \"info cpuz\" (did you mean 'info cpus'?)"));
+    CHECK(has(output_of(r.out, 3), "ambiguous \"info t\": tasklets tasks"));
 }
 
 TEST_CASE("bt: a CPU's context stack, outermost first") {

@@ -20,6 +20,7 @@
 #include "tools/output/ftrace_text.hpp"
 #include "tools/scenario/world.hpp"
 #include "tools/step/inspect.hpp"
+#include "tests/tools/step_inspect_all.hpp"
 
 using namespace irqlab;
 using Ev = kernel::trace::Ev;
@@ -121,21 +122,8 @@ std::string records_of(const std::string& trace) {
 
 // Everything the inspection commands print about `m`, as one text.
 std::string everything(Machine& m) {
-    kernel::Kernel& k = m.k();
     std::ostringstream o;
-    step::info_cpus(o, k);
-    for (int c = 0; c < k.nr_cpus(); ++c) {
-        step::backtrace(o, k, c);
-        step::info_lapic(o, k, c);
-    }
-    step::info_irqs(o, k);
-    step::info_ioapic(o, k);
-    step::info_softirqs(o, k);
-    step::info_tasklets(o, k);
-    step::info_workqueues(o, k);
-    step::info_napi(o, k);
-    step::info_devices(o, m.world());
-    step::info_tasks(o, k);
+    test::inspect_everything(o, m.k(), m.world());
     return o.str();
 }
 

@@ -9,9 +9,9 @@
 #include "kernel/printk/printk.hpp"
 #include "kernel/trace/events.hpp"
 #include "sim/simulator.hpp"
+#include "tests/tools/step_inspect_all.hpp"
 #include "tools/scenario/scenario.hpp"
 #include "tools/scenario/world.hpp"
-#include "tools/step/inspect.hpp"
 #include "tools/step/session.hpp"
 
 using namespace irqlab;
@@ -34,19 +34,7 @@ std::string snapshot(Session& s) {
     kernel::Kernel& k = s.kernel();
     o << "time " << s.now() << " seq " << s.position().seq << " at_record " << s.position().at_record << "\n";
     if (const sim::TraceRecord* r = s.current()) o << "record kind " << r->kind << " cpu " << r->cpu << "\n";
-    step::info_cpus(o, k);
-    for (int c = 0; c < k.nr_cpus(); ++c) {
-        step::backtrace(o, k, c);
-        step::info_lapic(o, k, c);
-    }
-    step::info_irqs(o, k);
-    step::info_ioapic(o, k);
-    step::info_softirqs(o, k);
-    step::info_tasklets(o, k);
-    step::info_workqueues(o, k);
-    step::info_napi(o, k);
-    step::info_devices(o, s.world());
-    step::info_tasks(o, k);
+    test::inspect_everything(o, k, s.world());
     for (const std::string& p : kernel::procfs::list(k)) o << p << ":\n" << kernel::procfs::read(k, p).value_or("") << "\n";
     k.log().flush();
     o << k.log().dmesg();

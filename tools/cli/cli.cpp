@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "tools/live/live.hpp"
+#include "tools/cli/options.hpp"
 #include "tools/output/timeline.hpp"
 #include "tools/run/run.hpp"
 #include "tools/scenario/reader.hpp"
@@ -80,12 +81,7 @@ std::string live_options(const po::variables_map& vm, live::Options& o) {
 // --timeline, --timeline-window FROM:TO, --width, --color.
 std::string timeline_options(const po::variables_map& vm, const scenario::Scenario& sc, run::Options& ro) {
     ro.timeline = vm.count("timeline") || vm.count("timeline-window");
-    ro.width = vm.count("width") ? vm["width"].as<int>() : output::terminal_width(STDOUT_FILENO);
-    if (ro.width < output::Timeline::kMinWidth || ro.width > 1000)
-        return "--width takes " + std::to_string(output::Timeline::kMinWidth) + " to 1000 columns";
-    std::string color = vm.count("color") ? vm["color"].as<std::string>() : "auto";
-    if (color != "auto" && color != "always" && color != "never") return "--color takes auto, always or never";
-    ro.color = color == "always" || (color == "auto" && output::terminal_colors(STDOUT_FILENO));
+    if (std::string e = read_display(vm, output::terminal_width(STDOUT_FILENO), ro.width, ro.color); !e.empty()) return e;
     if (!vm.count("timeline-window")) return "";
     std::string w = vm["timeline-window"].as<std::string>();
     std::size_t colon = w.find(':');
@@ -130,13 +126,11 @@ int main(int argc, char** argv, std::ostream& out, std::ostream& err) {
         "trace-json", po::value<std::string>(), "write the trace to PATH (Chrome/Perfetto JSON)")(
         "proc-dir", po::value<std::string>(), "write the /proc files at the end of the run under DIR")(
         "stats-json", po::value<std::string>(), "write every figure of the summary to PATH (JSON)")(
-        "seed", po::value<std::string>(), "override run.seed")(
-        "set", po::value<std::vector<std::string>>()->composing(), "override a scenario key: --set run.until=5ms")(
         "quiet,q", "print nothing on success")(
         "timeline", "after the summary, draw each CPU's contexts over the run in the terminal")(
-        "timeline-window", po::value<std::string>()->value_name("FROM:TO"), "draw the timeline of a part of the run only (1ms:3ms)")(
-        "width", po::value<int>(), "columns for the timeline (default: the terminal's, or 80)")(
-        "color", po::value<std::string>()->value_name("WHEN"), "timeline colours: auto (on a terminal), always or never");
+        "timeline-window", po::value<std::string>()->value_name("FROM:TO"), "draw the timeline of a part of the run only (1ms:3ms)");
+    add_scenario_options(opts);
+    add_display_options(opts);
     po::options_description live_opts("live mode (irqlab run)");
     live_opts.add_options()(
         "realtime", po::value<double>()->implicit_value(1.0, "1")->value_name("SCALE"),
@@ -173,16 +167,9 @@ int main(int argc, char** argv, std::ostream& out, std::ostream& err) {
     std::vector<std::string> files = vm.count("file") ? vm["file"].as<std::vector<std::string>>() : std::vector<std::string>{};
     if (files.size() != 1) return usage_error(err, command + " takes one scenario file");
 
-    std::vector<std::string> sets = vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
-    if (vm.count("seed")) sets.push_back("run.seed=" + vm["seed"].as<std::string>());
-
-    scenario::Scenario sc;
-    try {
-        sc = scenario::load_file(files[0], sets);
-    } catch (const scenario::ScenarioError& e) {
-        err << e.what() << "\n";
-        return 2;
-    }
+    std::optional<scenario::Scenario> loaded = load_scenario(vm, files[0], err);
+    if (!loaded) return 2;
+    scenario::Scenario& sc = *loaded;
     if (command == "check") {
         out << files[0] << ": ok\n";
         return 0;

@@ -138,10 +138,13 @@ void World::build_machine() {
 
 std::string World::switch_line_fault(int gsi, const std::string& kind, const std::string& arg) {
     if (gsi < 0 || gsi >= kernel::IoApic::kPins) return "no line gsi" + std::to_string(gsi) + " (the IO-APIC has gsi0-gsi23)";
+    // Pin 2 is the timer's (IRQ 0), pin 0 is not wired: no device line to fault.
+    const kernel::IrqDesc* desc = gsi == 0 || gsi == 2 ? nullptr : k_.irqs().desc(static_cast<unsigned>(gsi));
+    if (!desc) return "gsi" + std::to_string(gsi) + " carries no device line (pin 2 is the timer's)";
     dev::LineFault* fault = nullptr;
     for (auto& f : line_faults_)
         if (f->gsi() == gsi) fault = f.get();
-    const bool level = gsi >= 16;  // as the machine wires it (parse_devices.cpp)
+    const bool level = desc->level();  // as the machine wired the pin (Irqs::setup_ioapic)
     const std::string line = "gsi" + std::to_string(gsi);
     if (kind == "stuck") {
         if (arg != "on" && arg != "off") return "fault " + line + " stuck takes on or off";

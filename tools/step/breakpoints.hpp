@@ -33,6 +33,9 @@ public:
     int add(const std::vector<std::string>& words, std::string& error);
     bool remove(int number);
     void clear() { list_.clear(); }
+    void reset_hits() {
+        for (Breakpoint& b : list_) b.hits = 0;
+    }
     const std::vector<Breakpoint>& list() const { return list_; }
     Breakpoint* find(int number);
     // The first record breakpoint that `r` hits, or nullptr.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
@@ -23,6 +24,29 @@ struct Stepper::Command {
     const char* help;
     bool (Stepper::*run)(const Args&);
 };
+
+namespace {
+
+// A word as gdb reads a command's: one of `names`, or a unique prefix of one. Otherwise
+// nullopt, with the names it is a prefix of in `prefixed` (none: unknown; more: ambiguous).
+std::optional<std::string> resolve(const std::string& word, const std::vector<std::string>& names,
+                                   std::vector<std::string>& prefixed) {
+    prefixed.clear();
+    for (const std::string& n : names) {
+        if (n == word) return n;
+        if (n.starts_with(word)) prefixed.push_back(n);
+    }
+    if (prefixed.size() == 1) return prefixed.front();
+    return std::nullopt;
+}
+
+// The `info` topics that only print a kernel's state.
+using KernelInfo = void (*)(std::ostream&, kernel::Kernel&);
+const std::vector<std::pair<std::string, KernelInfo>> kKernelInfo = {
+    {"cpus", info_cpus},         {"irqs", info_irqs},           {"ioapic", info_ioapic}, {"softirqs", info_softirqs},
+    {"tasklets", info_tasklets}, {"workqueues", info_workqueues}, {"napi", info_napi},   {"tasks", info_tasks}};
+
+}  // namespace
 
 bool split_words(const std::string& line, std::vector<std::string>& words, std::string& error) {
     words.clear();
@@ -95,23 +119,19 @@ bool Stepper::execute(const std::string& line) {
     if (words.empty()) return true;
     const std::string& name = words[0];
     const Command* found = nullptr;
-    std::vector<const Command*> prefixed;
-    for (const Command& c : table()) {
-        if (name == c.name || std::find(c.aliases.begin(), c.aliases.end(), name) != c.aliases.end()) {
-            found = &c;
-            break;
-        }
-        if (std::string_view(c.name).starts_with(name)) prefixed.push_back(&c);
-    }
-    // As gdb does, a unique prefix names its command.
-    if (!found && prefixed.size() == 1) found = prefixed.front();
+    for (const Command& c : table())
+        if (std::find(c.aliases.begin(), c.aliases.end(), name) != c.aliases.end()) found = &c;
+    std::vector<std::string> prefixed;
+    if (!found)
+        if (auto full = resolve(name, command_names(), prefixed))
+            found = &*std::find_if(table().begin(), table().end(), [&](const Command& c) { return *full == c.name; });
     if (!found) {
         std::string msg = prefixed.empty() ? "undefined command: \"" + name + "\"" : "ambiguous command \"" + name + "\":";
         if (prefixed.empty()) {
             if (auto n = scenario::nearest(name, command_names())) msg += " (did you mean '" + *n + "'?)";
             msg += ". Try \"help\".";
         } else {
-            for (const Command* c : prefixed) msg += std::string(" ") + c->name;
+            for (const std::string& c : prefixed) msg += " " + c;
         }
         return fail(msg);
     }
@@ -274,61 +294,52 @@ bool Stepper::del(const Args& a) {
 }
 
 bool Stepper::info(const Args& a) {
-    static const std::vector<std::string> kWhat = {"breakpoints", "cpus",     "irqs",    "ioapic", "lapic", "softirqs",
-                                                   "tasklets",    "workqueues", "napi", "devices", "tasks", "inputs"};
+    static const std::vector<std::string> kWhat = [] {
+        std::vector<std::string> w = {"breakpoints"};
+        for (const auto& [name, fn] : kKernelInfo) w.push_back(name);
+        for (const char* more : {"lapic", "devices", "inputs"}) w.push_back(more);
+        return w;
+    }();
     if (a.empty()) {
         std::string all;
         for (const std::string& w : kWhat) all += " " + w;
         return fail("info what?" + all);
     }
-    std::string what = a[0];
-    if (what == "b" || what == "break") what = "breakpoints";
-    std::vector<std::string> hits;
-    for (const std::string& w : kWhat)
-        if (w.starts_with(what)) hits.push_back(w);
-    if (hits.size() != 1 && std::find(kWhat.begin(), kWhat.end(), what) == kWhat.end()) {
-        std::string msg = "no \"info " + what + "\"";
-        if (auto n = scenario::nearest(what, kWhat)) msg += " (did you mean 'info " + *n + "'?)";
+    std::vector<std::string> prefixed;
+    auto what = resolve(a[0] == "b" || a[0] == "break" ? "breakpoints" : a[0], kWhat, prefixed);
+    if (!what && !prefixed.empty()) {
+        std::string msg = "ambiguous \"info " + a[0] + "\":";
+        for (const std::string& p : prefixed) msg += " " + p;
         return fail(msg);
     }
-    if (std::find(kWhat.begin(), kWhat.end(), what) == kWhat.end()) what = hits.front();
-    const bool takes_cpu = what == "lapic";
-    if (a.size() > (takes_cpu ? 2u : 1u)) return fail("usage: info " + what + (takes_cpu ? " [CPU]" : ""));
+    if (!what) {
+        std::string msg = "no \"info " + a[0] + "\"";
+        if (auto n = scenario::nearest(a[0], kWhat)) msg += " (did you mean 'info " + *n + "'?)";
+        return fail(msg);
+    }
+    const bool takes_cpu = *what == "lapic";
+    if (a.size() > (takes_cpu ? 2u : 1u)) return fail("usage: info " + *what + (takes_cpu ? " [CPU]" : ""));
     kernel::Kernel& k = session_->kernel();
-    if (what == "breakpoints") {
-        const auto& list = session_->breakpoints().list();
-        if (list.empty()) {
-            out_ << "No breakpoints.\n";
+    for (const auto& [name, fn] : kKernelInfo)
+        if (name == *what) {
+            fn(out_, k);
             return true;
         }
-        out_ << "Num  What                            Hits\n";
+    if (*what == "lapic") {
+        int cpu = 0;
+        if (!cpu_arg(a, 1, cpu)) return false;
+        info_lapic(out_, k, cpu);
+    } else if (*what == "devices") {
+        info_devices(out_, session_->world());
+    } else if (*what == "breakpoints") {
+        const auto& list = session_->breakpoints().list();
+        if (list.empty()) out_ << "No breakpoints.\n";
+        else out_ << "Num  What                            Hits\n";
         for (const Breakpoint& b : list) {
             std::string w = b.what();
             out_ << b.number << std::string(b.number < 10 ? 4 : 3, ' ') << w << std::string(w.size() < 32 ? 32 - w.size() : 1, ' ')
                  << b.hits << "\n";
         }
-    } else if (what == "cpus") {
-        info_cpus(out_, k);
-    } else if (what == "irqs") {
-        info_irqs(out_, k);
-    } else if (what == "ioapic") {
-        info_ioapic(out_, k);
-    } else if (what == "lapic") {
-        int cpu = 0;
-        if (!cpu_arg(a, 1, cpu)) return false;
-        info_lapic(out_, k, cpu);
-    } else if (what == "softirqs") {
-        info_softirqs(out_, k);
-    } else if (what == "tasklets") {
-        info_tasklets(out_, k);
-    } else if (what == "workqueues") {
-        info_workqueues(out_, k);
-    } else if (what == "napi") {
-        info_napi(out_, k);
-    } else if (what == "devices") {
-        info_devices(out_, session_->world());
-    } else if (what == "tasks") {
-        info_tasks(out_, k);
     } else {  // inputs
         const auto& j = session_->journal();
         if (j.empty()) out_ << "No inputs given.\n";

@@ -231,7 +231,7 @@ Stop Session::until(sim::Time t) {
 Stop Session::run() {
     journal_.clear();
     build();
-    for (Breakpoint b : bps_.list()) bps_.find(b.number)->hits = 0;
+    bps_.reset_hits();
     return resume();
 }
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 
 #include <editline/readline.h>
 
+#include "tools/cli/options.hpp"
 #include "tools/output/timeline.hpp"
 #include "tools/run/run_loop.hpp"
 #include "tools/scenario/reader.hpp"
@@ -80,11 +82,9 @@ int run_terminal(Stepper& st, std::ostream& out) {
 int main(int argc, char** argv, std::ostream& out, std::ostream& err) {
     po::options_description opts("options");
     opts.add_options()("help,h", "show this help")("commands", po::value<std::string>(),
-                                                   "run the commands in FILE and print the transcript")(
-        "seed", po::value<std::string>(), "override run.seed")(
-        "set", po::value<std::vector<std::string>>()->composing(), "override a scenario key: --set run.until=5ms")(
-        "width", po::value<int>(), "columns for the timeline (default: the terminal's, or 80)")(
-        "color", po::value<std::string>(), "timeline colours: auto (on a terminal), always or never");
+                                                   "run the commands in FILE and print the transcript");
+    cli::add_scenario_options(opts);
+    cli::add_display_options(opts);
     po::options_description hidden;
     hidden.add_options()("file", po::value<std::vector<std::string>>());
     po::options_description all;
@@ -108,17 +108,10 @@ int main(int argc, char** argv, std::ostream& out, std::ostream& err) {
     }
     std::vector<std::string> files = vm.count("file") ? vm["file"].as<std::vector<std::string>>() : std::vector<std::string>{};
     if (files.size() != 1) return usage("step takes one scenario file");
-    std::vector<std::string> sets = vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
-    if (vm.count("seed")) sets.push_back("run.seed=" + vm["seed"].as<std::string>());
-
     Display display;
     // A script's transcript is the same on any terminal: 80 columns unless --width says.
-    display.width = vm.count("width") ? vm["width"].as<int>() : vm.count("commands") ? 80 : output::terminal_width(STDOUT_FILENO);
-    if (display.width < output::Timeline::kMinWidth || display.width > 1000)
-        return usage("--width takes " + std::to_string(output::Timeline::kMinWidth) + " to 1000 columns");
-    std::string color = vm.count("color") ? vm["color"].as<std::string>() : "auto";
-    if (color != "auto" && color != "always" && color != "never") return usage("--color takes auto, always or never");
-    display.color = color == "always" || (color == "auto" && output::terminal_colors(STDOUT_FILENO));
+    const int default_width = vm.count("commands") ? 80 : output::terminal_width(STDOUT_FILENO);
+    if (std::string e = cli::read_display(vm, default_width, display.width, display.color); !e.empty()) return usage(e);
 
     std::ifstream script;
     if (vm.count("commands")) {
@@ -129,16 +122,11 @@ int main(int argc, char** argv, std::ostream& out, std::ostream& err) {
         }
     }
 
-    scenario::Scenario sc;
-    try {
-        sc = scenario::load_file(files[0], sets);
-    } catch (const scenario::ScenarioError& e) {
-        err << e.what() << "\n";
-        return 2;
-    }
-    Stepper st(sc, out, display);
-    out << "irqlab step: " << files[0] << " (" << sc.machine.cpus << " CPUs, run.until " << sim::format_time(sc.until)
-        << ", seed " << sc.seed << "). Type \"help\" for the commands.\n";
+    std::optional<scenario::Scenario> sc = cli::load_scenario(vm, files[0], err);
+    if (!sc) return 2;
+    Stepper st(*sc, out, display);
+    out << "irqlab step: " << files[0] << " (" << sc->machine.cpus << " CPUs, run.until " << sim::format_time(sc->until)
+        << ", seed " << sc->seed << "). Type \"help\" for the commands.\n";
     if (script.is_open()) return run_script(st, script, out);
     if (isatty(STDIN_FILENO)) return run_terminal(st, out);
     return run_script(st, std::cin, out);
