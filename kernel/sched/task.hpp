@@ -3,6 +3,7 @@
 
 #include <linux/completion.h>
 #include <linux/sched.h>
+#include <linux/timer.h>
 
 #include <cstdint>
 #include <functional>
@@ -56,6 +57,12 @@ struct Task {
 
     // --- sleeps with a nanosecond timeout (usleep_range, hrtimer sleeps) ---
     HrTimer sleep_timer;
+    // --- schedule_timeout()'s struct process_timer: on the stack in Linux, the task's here,
+    // so that its printed address does not depend on the compiler's frame layout ---
+    struct ProcessTimer {
+        struct timer_list timer;
+        struct task_struct* task;
+    } timeout_timer{};
     bool rr_rotate = false;  // SCHED_RR slice used up: requeue behind its peers
     bool yielded = false;    // yield(): requeue behind its peers
 

@@ -18,10 +18,7 @@ using irqlab::kernel::Kernel;
 
 namespace {
 
-struct process_timer {
-    struct timer_list timer;
-    struct task_struct* task;
-};
+using process_timer = irqlab::kernel::Task::ProcessTimer;
 
 void process_timeout(struct timer_list* t) {
     process_timer* timeout = from_timer(timeout, t, timer);
@@ -55,7 +52,7 @@ long schedule_timeout(long timeout) {
         irqlab::sim::Time until = irqlab::kernel::jiffies_time(k, bucket);
         k.sched().schedule(until, until);
     } else {
-        process_timer timer;
+        process_timer& timer = irqlab::kernel::Task::of(get_current()).timeout_timer;
         timer.task = get_current();
         __init_timer(&timer.timer, irqlab_symbol(process_timeout), 0);
         timer.timer.expires = expire;
