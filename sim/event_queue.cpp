@@ -26,10 +26,12 @@ Event::~Event() {
 }
 
 EventQueue::~EventQueue() {
-    for (Slot& s : heap_) {
-        s.event->heap_index_ = Event::kNotScheduled;
-        s.event->queue_ = nullptr;
-    }
+    for (auto* v : {&heap_, &lane_})
+        for (Slot& s : *v)
+            if (s.event) {
+                s.event->heap_index_ = Event::kNotScheduled;
+                s.event->queue_ = nullptr;
+            }
 }
 
 
@@ -37,6 +39,12 @@ void EventQueue::remove(Event& e) {
     assert(e.scheduled() && e.queue_ == this);
     std::uint32_t i = e.heap_index_;
     e.heap_index_ = Event::kNotScheduled;
+    if (i & kInLane) {
+        lane_[i & ~kInLane].event = nullptr;  // a tombstone; pop() never sees it
+        --lane_live_;
+        skip_lane_tombstones();
+        return;
+    }
     Slot last = heap_.back();
     heap_.pop_back();
     if (i == heap_.size()) return;
@@ -65,6 +73,8 @@ void EventQueue::sift_down(std::uint32_t i) {
 
 std::vector<const Event*> EventQueue::in_order() const {
     std::vector<Slot> copy = heap_;
+    for (std::size_t i = lane_head_; i < lane_.size(); ++i)
+        if (lane_[i].event) copy.push_back(lane_[i]);
     std::sort(copy.begin(), copy.end(), before);
     std::vector<const Event*> out;
     out.reserve(copy.size());

@@ -1,5 +1,9 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <functional>
+#include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -86,4 +90,66 @@ TEST_CASE("many interleaved inserts and removals keep the heap ordered") {
         ++runs;
     }
     CHECK(runs == 200 - 67);
+}
+
+// The lane beside the heap (events pushed for the instant being run) must not change the
+// order. A random mix of pushes "now" and later, of every priority, with removals and
+// reschedules made from inside events, runs exactly as a plain list sorted by (time,
+// priority, insertion) says it should.
+TEST_CASE("events pushed for the current instant run in the heap's order") {
+    Engine e;
+    struct Pending {
+        Time when;
+        int prio;
+        std::uint64_t seq;
+        int id;
+    };
+    std::vector<Pending> model;
+    std::uint64_t seq = 0;
+    auto first = [&] {
+        return std::min_element(model.begin(), model.end(), [](const Pending& a, const Pending& b) {
+            return std::tie(a.when, a.prio, a.seq) < std::tie(b.when, b.prio, b.seq);
+        });
+    };
+    auto forget = [&](int id) { std::erase_if(model, [id](const Pending& p) { return p.id == id; }); };
+
+    using Ev = EventFunction<std::function<void()>>;
+    std::vector<std::unique_ptr<Ev>> evs;
+    auto schedule = [&](int id, Time when) {
+        forget(id);
+        model.push_back({when, static_cast<int>(evs[id]->priority()), seq++, id});
+        e.reschedule(*evs[id], when);
+    };
+    std::vector<int> ran, expected;
+    std::mt19937 rng(7);
+    int budget = 4000;
+    constexpr int n = 48;
+    const Priority prios[] = {Priority::Stimulus, Priority::Device, Priority::Delivery, Priority::Cpu, Priority::Observer};
+    for (int i = 0; i < n; ++i)
+        evs.push_back(std::make_unique<Ev>("ev", prios[i % 5], [&, i] {
+            ran.push_back(i);
+            for (int k = 0; k < 3 && budget > 0; ++k, --budget) {
+                int id = static_cast<int>(rng() % n);
+                switch (rng() % 5) {
+                    case 0:
+                    case 1:
+                    case 2: schedule(id, e.now()); break;
+                    case 3: schedule(id, e.now() + static_cast<Time>(rng() % 3)); break;
+                    default:
+                        forget(id);
+                        e.deschedule(*evs[id]);
+                }
+            }
+        }));
+    for (int i = 0; i < n; ++i) schedule(i, i % 4);
+    while (!e.empty()) {
+        REQUIRE(!model.empty());
+        CHECK(e.next_time() == first()->when);
+        expected.push_back(first()->id);
+        model.erase(first());
+        e.step();
+    }
+    CHECK(model.empty());
+    CHECK(ran == expected);
+    CHECK(ran.size() > 1000);
 }
