@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # tools/build.sh: install what irqlab needs from Debian, then configure and build.
 #
-#   tools/build.sh              build/       (RelWithDebInfo)
+#   tools/build.sh              build/       (RelWithDebInfo, profile-guided)
 #   tools/build.sh --sanitize   build-asan/  (AddressSanitizer + UndefinedBehaviorSanitizer)
+#
+# The release build is profile-guided: its first build is instrumented and trained once
+# (tools/pgo-train.sh, a few seconds), then rebuilt with the profile; later builds reuse
+# it. IRQLAB_PGO=0 tools/build.sh builds without; delete build/pgo-trained to retrain.
 #
 # Idempotent: packages already present are not touched, an existing build tree is reused,
 # so a second run with nothing changed only asks ninja, which finds nothing to do.
@@ -13,7 +17,7 @@ sanitize=0
 for arg in "$@"; do
   case $arg in
     --sanitize) sanitize=1 ;;
-    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "tools/build.sh: unknown option '$arg' (try --sanitize)" >&2; exit 2 ;;
   esac
 done
@@ -57,7 +61,24 @@ else
 fi
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-if [ ! -f "$dir/build.ninja" ]; then
-  cmake -S "$top" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=$type "${launcher[@]}" >/dev/null
+configure() {  # configure() PGO: (re)configure only when the tree is new or PGO changes
+  if [ ! -f "$dir/build.ninja" ] || ! grep -qx "IRQLAB_PGO:STRING=$1" "$dir/CMakeCache.txt"; then
+    cmake -S "$top" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=$type -DIRQLAB_PGO="$1" "${launcher[@]}" >/dev/null
+  fi
+}
+pgo=OFF
+if [ $sanitize -eq 0 ] && [ "${IRQLAB_PGO:-1}" != 0 ]; then
+  pgo=USE
+  if [ ! -f "$dir/pgo-trained" ]; then
+    echo "tools/build.sh: profile-guided build: instrumented build and training run first" >&2
+    configure GENERATE
+    cmake --build "$dir" --target irqlab
+    find "$dir" -name '*.gcda' -delete
+    "$top/tools/pgo-train.sh" "$dir/irqlab"
+    touch "$dir/pgo-trained"
+  elif [ -n "$(find "$top"/{sim,kernel,devices,tools} -newer "$dir/pgo-trained" -name '*.[ch]*' -print -quit)" ]; then
+    echo "tools/build.sh: sources changed since the profile was trained; rm $dir/pgo-trained to retrain" >&2
+  fi
 fi
+configure $pgo
 cmake --build "$dir"

@@ -7,12 +7,13 @@
 # models: the same kernel code runs, on a machine where it takes no time. The peers'
 # anchors are in ../shared/bench/peers/RESULTS.md (events/s there; 3 events per interrupt).
 #   UNTIL (default 1s) shortens the simulated time; interrupts scale with it.
+#   IRQLAB (default build/irqlab) is the binary measured.
 #   PEER=path/to/systemc_model (from ../shared/bench/peers/build.sh) adds a last line: the
 #   zero-overhead run alternated with the peer's SC_THREAD model, run for run, so that both
 #   see the same machine, and the ratio of their medians (>= 1: irqlab is faster).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-irqlab="$top/build/irqlab"
+irqlab=${IRQLAB:-$top/build/irqlab}
 scenario="$top/tools/bench/pingpong-irq.yaml"
 reps=${REPS:-5}
 until=${UNTIL:-1s}
