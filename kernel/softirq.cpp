@@ -38,8 +38,9 @@ void handle_softirqs(bool ksirqd) {
     Cpu& cpu = k.this_cpu();
     Task& task = *k.running();
     // MAX_SOFTIRQ_TIME is msecs_to_jiffies(2): with HZ=250 that is one jiffy, so the loop
-    // may restart only until the next tick (0 to 4 ms), as in Linux.
-    unsigned long end = jiffies_at(k, k.now()) + msecs_to_jiffies(2);
+    // may restart only until the next tick (0 to 4 ms), as in Linux. Linux reads jiffies
+    // here; irqlab computes them (a division) only if the loop has a second pass to judge.
+    const sim::Time start = k.now();
     int max_restart = kMaxSoftirqRestart;
     std::uint32_t pending = cpu.softirq_pending;
     cpu.preempt_count += SOFTIRQ_OFFSET;  // in_serving_softirq()
@@ -77,6 +78,7 @@ void handle_softirqs(bool ksirqd) {
         c.irqs_on = false;
         pending = c.softirq_pending;
         if (!pending) break;
+        unsigned long end = jiffies_at(k, start) + msecs_to_jiffies(2);
         if (time_before(jiffies_at(k, k.now()), end) && !c.need_resched && --max_restart) continue;
         wakeup_softirqd(c);
         break;

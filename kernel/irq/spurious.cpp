@@ -198,8 +198,8 @@ void note_interrupt(IrqDesc& desc, irqreturn_t action_ret) {
             desc.threads_handled_last &= ~SPURIOUS_DEFERRED;
         }
     }
-    unsigned long j = now_jiffies(k);
     if (action_ret == IRQ_NONE) {
+        unsigned long j = now_jiffies(k);
         // time_after(jiffies, last_unhandled + HZ/10): an odd one restarts the count.
         if (static_cast<long>(desc.last_unhandled + k.config.hz / 10 - j) < 0)
             desc.irqs_unhandled = 1;
@@ -221,7 +221,7 @@ void note_interrupt(IrqDesc& desc, irqreturn_t action_ret) {
         desc.istate |= IRQS_SPURIOUS_DISABLED;
         desc.depth++;
         irq_disable(desc);
-        mod_timer(k.irqs().poll_timer(), j + poll_interval(k));
+        mod_timer(k.irqs().poll_timer(), now_jiffies(k) + poll_interval(k));
     }
     desc.irqs_unhandled = 0;
 }
