@@ -101,8 +101,8 @@ void dump_stack(Kernel& k, std::initializer_list<const char*> extra, Task* task)
     // Innermost first. Frames on the interrupt stack sit between <IRQ> and </IRQ>; the
     // task's own frames between <TASK> and </TASK>.
     std::vector<Frame> frames;
-    frames.push_back({"dump_stack_lvl", t && !t->frames.empty() && t->frames.back().irq});
-    for (const char* fn : extra) frames.push_back({fn, frames.back().irq});
+    frames.emplace_back("dump_stack_lvl", t && !t->frames.empty() && t->frames.back().irq);
+    for (const char* fn : extra) frames.emplace_back(fn, bool{frames.back().irq});
     if (t)
         for (auto it = t->frames.rbegin(); it != t->frames.rend(); ++it) frames.push_back(*it);
     bool in_irq = false, in_task = false;

@@ -44,7 +44,7 @@ void handle_softirqs(bool ksirqd) {
     int max_restart = kMaxSoftirqRestart;
     std::uint32_t pending = cpu.softirq_pending;
     cpu.preempt_count += SOFTIRQ_OFFSET;  // in_serving_softirq()
-    task.frames.push_back({ksirqd ? "handle_softirqs" : "__do_softirq", !ksirqd});
+    task.frames.emplace_back(ksirqd ? "handle_softirqs" : "__do_softirq", !ksirqd);
     std::uint64_t saved_cause = task.cause;
     for (;;) {
         cpu.softirq_pending = 0;  // a snapshot: raises from now on go to the next pass
@@ -60,7 +60,7 @@ void handle_softirqs(bool ksirqd) {
             // and the entry from the raise that made the vector pending.
             if (std::uint64_t seq = trace_vec(k, trace::Ev::softirq_entry, nr, c.softirq_raised_by[nr])) task.cause = seq;
             const Softirqs::Action& a = k.softirqs().vec[nr];
-            task.frames.push_back({a.name ? a.name : softirq_to_name[nr], !ksirqd});
+            task.frames.emplace_back(a.name ? a.name : softirq_to_name[nr], !ksirqd);
             if (a.fn) a.fn();
             task.frames.pop_back();
             trace_vec(k, trace::Ev::softirq_exit, nr);

@@ -103,7 +103,7 @@ void tasklet_action_common(bool hi) {
                     const std::uint64_t outer_cause = task.cause;
                     if (std::uint64_t seq = trace_tasklet(k, trace::Ev::tasklet_entry, t)) task.cause = seq;
                     bool irq_stack = !task.frames.empty() && task.frames.back().irq;
-                    task.frames.push_back({k.symbols().name_of(fn_of(t)), irq_stack});
+                    task.frames.emplace_back(k.symbols().name_of(fn_of(t)), irq_stack);
                     if (t->use_callback)
                         t->callback(t);
                     else

@@ -108,8 +108,8 @@ void process_one_work(Kernel& k, Worker& worker, struct work_struct* work) {
     k.latency().work(reinterpret_cast<const void*>(fn), k.now() - queued_at);
     trace_work(k, trace::Ev::workqueue_execute_start, work, fn);
     bool irq_stack = !task.frames.empty() && task.frames.back().irq;
-    task.frames.push_back({"process_one_work", irq_stack});
-    task.frames.push_back({k.symbols().name_of(reinterpret_cast<const void*>(fn)), irq_stack});
+    task.frames.emplace_back("process_one_work", irq_stack);
+    task.frames.emplace_back(k.symbols().name_of(reinterpret_cast<const void*>(fn)), irq_stack);
     fn(work);
     task.frames.resize(task.frames.size() - 2);
     if (worker.task) task.origin = -1;  // a kworker's item is done (BH work borrows a task)
@@ -167,7 +167,7 @@ int worker_thread(void* arg) {
     auto& worker = *static_cast<Worker*>(arg);
     Task& self = *k.running();
     self.ts.flags |= PF_WQ_WORKER;
-    self.frames.push_back({"worker_thread"});
+    self.frames.emplace_back("worker_thread");
     for (;;) {
         // woke_up:
         // (No WORKER_DIE check: idle workers are never reaped here.)

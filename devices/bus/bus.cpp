@@ -1,5 +1,6 @@
 #include "devices/bus/bus.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "devices/bus/line_fault.hpp"
@@ -14,19 +15,25 @@ Bus::~Bus() = default;
 
 // --- register windows ----------------------------------------------------------------
 
+void Bus::map(Windows& v, Window w) {
+    auto it = std::lower_bound(v.begin(), v.end(), w.base, [](const Window& a, std::uint64_t b) { return a.base < b; });
+    if (it != v.end() && it->base == w.base)
+        *it = std::move(w);
+    else
+        v.insert(it, std::move(w));
+    last_port_ = last_mmio_ = nullptr;
+}
+
 void Bus::map_ports(std::uint16_t base, std::uint16_t size, RegisterWindow* w, std::string owner) {
-    ports_[base] = Window{base, size, w, std::move(owner)};
-    last_port_ = nullptr;
+    map(ports_, Window{base, size, w, std::move(owner)});
 }
 
 void Bus::map_mmio(std::uint64_t base, std::uint64_t size, RegisterWindow* w, std::string owner) {
-    mmio_[base] = Window{base, size, w, std::move(owner)};
-    last_mmio_ = nullptr;
+    map(mmio_, Window{base, size, w, std::move(owner)});
 }
 
 void Bus::unmap(RegisterWindow* w) {
-    for (auto* m : {&ports_, &mmio_})
-        for (auto it = m->begin(); it != m->end();) it = it->second.w == w ? m->erase(it) : std::next(it);
+    for (auto* v : {&ports_, &mmio_}) std::erase_if(*v, [w](const Window& x) { return x.w == w; });
     last_port_ = last_mmio_ = nullptr;
 }
 
@@ -36,13 +43,13 @@ std::uint64_t Bus::allocate_mmio(std::uint64_t size) {
     return base;
 }
 
-const Bus::Window* Bus::find(const std::map<std::uint64_t, Window>& m, std::uint64_t addr, const Window*& last) {
+const Bus::Window* Bus::find(const Windows& v, std::uint64_t addr, const Window*& last) {
     if (last && addr - last->base < last->size) return last;
-    auto it = m.upper_bound(addr);
-    if (it == m.begin()) return nullptr;
+    auto it = std::upper_bound(v.begin(), v.end(), addr, [](std::uint64_t a, const Window& b) { return a < b.base; });
+    if (it == v.begin()) return nullptr;
     --it;
-    if (addr >= it->second.base + it->second.size) return nullptr;
-    return last = &it->second;
+    if (addr >= it->base + it->size) return nullptr;
+    return last = &*it;
 }
 
 // An access nothing answers reads all ones (a floating bus) and writes go nowhere.

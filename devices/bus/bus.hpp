@@ -126,9 +126,12 @@ private:
         std::uint64_t size;
         unsigned char* cpu;
     };
+    // Sorted by base: a binary search over a few contiguous windows, no tree to chase.
+    using Windows = std::vector<Window>;
+    void map(Windows& v, Window w);
     // The window holding `addr`; `last` remembers the previous hit (drivers touch the same
     // window again and again), reset whenever the windows change.
-    static const Window* find(const std::map<std::uint64_t, Window>& m, std::uint64_t addr, const Window*& last);
+    static const Window* find(const Windows& v, std::uint64_t addr, const Window*& last);
     unsigned char* dma_translate(std::uint64_t bus_addr, std::size_t len);
     // Traces the line change; returns the record that later steps name as their cause.
     std::uint64_t trace_line(const IrqOutput& out, int level);
@@ -136,8 +139,8 @@ private:
     kernel::Kernel& k_;
     sim::Engine& engine_;
     kernel::IoApic& ioapic_;
-    std::map<std::uint64_t, Window> ports_;
-    std::map<std::uint64_t, Window> mmio_;
+    Windows ports_;
+    Windows mmio_;
     const Window* last_port_ = nullptr;
     const Window* last_mmio_ = nullptr;
     std::uint64_t next_mmio_ = 0xfe000000;

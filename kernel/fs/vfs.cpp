@@ -32,7 +32,7 @@ public:
     SyscallFrames(Task& t, const char* sys, const char* vfs_fn, const void* fop) : t_(t) {
         Kernel& k = t.kernel;
         t_.frames = {{"entry_SYSCALL_64_after_hwframe"}, {"do_syscall_64"}, {sys}, {vfs_fn}};
-        if (fop) t_.frames.push_back({k.symbols().name_of(fop)});
+        if (fop) t_.frames.emplace_back(k.symbols().name_of(fop));
         spend(Cost::syscall);
     }
     SyscallFrames(const SyscallFrames&) = delete;
@@ -191,8 +191,8 @@ int Vfs::open(Task& t, std::string_view path, unsigned flags) {
     f->file.f_mode = FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE | (acc != O_WRONLY ? FMODE_READ : 0u) |
                      (acc != O_RDONLY ? FMODE_WRITE : 0u);
     if (c->ops->open) {
-        t.frames.push_back({"chrdev_open"});
-        t.frames.push_back({k_.symbols().name_of(reinterpret_cast<const void*>(c->ops->open))});
+        t.frames.emplace_back("chrdev_open");
+        t.frames.emplace_back(k_.symbols().name_of(reinterpret_cast<const void*>(c->ops->open)));
         int ret = c->ops->open(&inode, &f->file);
         if (ret) return ret;
     }

@@ -191,7 +191,7 @@ void dump_stack_from(Kernel& k, Task& t, const Entry& from) {
     std::size_t depth = t.frames.size();
     bool irq = depth && t.frames.back().irq;
     std::vector<const char*> top = callers(t, from.dump);
-    for (auto it = top.rbegin(); it != top.rend(); ++it) t.frames.push_back({*it, irq});
+    for (auto it = top.rbegin(); it != top.rend(); ++it) t.frames.emplace_back(*it, irq);
     dump_stack(k, {}, &t);
     t.frames.erase(t.frames.begin() + static_cast<std::ptrdiff_t>(depth), t.frames.end());
 }
@@ -372,7 +372,7 @@ void lockdep_acquire(Kernel& k, struct lockdep_map* map, const void* lock, const
         if (unsigned bits = usage_bits(how.trylock, s); (c.usage_mask & bits) != bits)
             mark_usage_from_acquire(k, *t, {map, ip}, c, how, s);
     }
-    t->held_locks.push_back({map, lock, ip});
+    t->held_locks.emplace_back(map, lock, ip);
 }
 
 void lockdep_release(Kernel& k, struct lockdep_map*, const void* lock) {

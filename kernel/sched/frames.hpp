@@ -12,7 +12,7 @@ public:
     explicit FrameScope(const char* fn) : task_(Kernel::get().running()) {
         if (!task_) return;
         bool irq = !task_->frames.empty() && task_->frames.back().irq;
-        task_->frames.push_back({fn, irq});
+        task_->frames.emplace_back(fn, irq);
     }
     FrameScope(const FrameScope&) = delete;
     FrameScope& operator=(const FrameScope&) = delete;

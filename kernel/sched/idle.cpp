@@ -26,7 +26,7 @@ int idle_loop() {
         while (!cpu.need_resched) {
             cpu.last_schedule = k.now();  // an idle CPU is not stuck
             tick_nohz_idle_stop_tick(cpu);
-            self.frames.push_back({"default_idle"});
+            self.frames.emplace_back("default_idle");
             halt();
             self.frames.pop_back();
         }

@@ -43,7 +43,7 @@ void run_hrtimer(Kernel& k, struct hrtimer* t) {
     trace_hr(k, trace::Ev::hrtimer_expire_entry, t, true, k.now());
     Task& task = *k.running();
     bool irq = !task.frames.empty() && task.frames.back().irq;
-    task.frames.push_back({k.symbols().name_of(reinterpret_cast<const void*>(t->function)), irq});
+    task.frames.emplace_back(k.symbols().name_of(reinterpret_cast<const void*>(t->function)), irq);
     t->__running = 1;
     enum hrtimer_restart restart = t->function(t);
     t->__running = 0;

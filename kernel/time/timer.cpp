@@ -119,7 +119,7 @@ void Timers::run(Cpu& cpu) {
             r.arg[0] = static_cast<std::int64_t>(now);
             task.cause = k_.emit(trace::Ev::timer_expire_entry, r);
         }
-        task.frames.push_back({name, task.frames.empty() ? false : task.frames.back().irq});
+        task.frames.emplace_back(name, task.frames.empty() ? false : task.frames.back().irq);
         fn(t);
         task.frames.pop_back();
         if (k_.tracing()) {

@@ -31,7 +31,7 @@ void sysvec(Cpu& cpu, int vector, const char* fn, trace::Ev entry, trace::Ev exi
     cpu.lapic.eoi();
     trace_vector(k, entry, vector);
     Task& t = *k.running();
-    t.frames.push_back({fn, true});
+    t.frames.emplace_back(fn, true);
     work();
     t.frames.pop_back();
     trace_vector(k, exit, vector);
@@ -144,7 +144,7 @@ void common_interrupt(Cpu& cpu, int vector) {
     spend(Cost::irq_entry);  // IF is clear: nothing nests in the entry path
     cpu.in_irq_path = false;
     irq_enter(cpu);
-    task.frames.push_back({vector >= FIRST_SYSTEM_VECTOR ? "asm_sysvec" : "common_interrupt", true});
+    task.frames.emplace_back(vector >= FIRST_SYSTEM_VECTOR ? "asm_sysvec" : "common_interrupt", true);
     dispatch(cpu, vector);
     task.frames.pop_back();
     irq_exit(cpu);
