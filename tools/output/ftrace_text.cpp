@@ -1,7 +1,9 @@
 #include "tools/output/ftrace_text.hpp"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
+#include <cstring>
 #include <fmt/compile.h>
 #include <fmt/format.h>
 #include <iterator>
@@ -47,6 +49,59 @@ std::string timer_flags(std::int64_t flags) {
     return out;
 }
 
+// The prefix of every line, "%16s-%-7d [%03d] %s %5lu.%06lu: %s: " (ftrace's default
+// output), written by hand into a local array and appended once: fmt's padding measures
+// display width codepoint by codepoint, and a dozen small appends each check the buffer.
+// Comms are padded by bytes, as Linux pads them.
+class Prefix {
+public:
+    void put(std::string_view s) {
+        s = s.substr(0, static_cast<std::size_t>(end_ - p_));
+        std::memcpy(p_, s.data(), s.size());
+        p_ += s.size();
+    }
+    void pad(std::string_view s, std::size_t width, bool left, char c = ' ') {
+        std::size_t n = std::min<std::size_t>(s.size() < width ? width - s.size() : 0, static_cast<std::size_t>(end_ - p_));
+        if (left) fill(c, n);
+        put(s);
+        if (!left) fill(c, n);
+    }
+    void number(long long v, std::size_t width, bool left, char c = ' ') {
+        fmt::format_int n(v);
+        pad({n.data(), n.size()}, width, left, c);
+    }
+    void flush(FtraceText::Buffer& out) const { out.append(line_, p_); }
+
+private:
+    void fill(char c, std::size_t n) {
+        std::memset(p_, c, n);
+        p_ += n;
+    }
+    char line_[192];
+    char* p_ = line_;
+    char* const end_ = line_ + sizeof line_;
+};
+
+void prefix(FtraceText::Buffer& out, const char* comm, int pid, int cpu, const char* flags, sim::Time t,
+            const char* name) {
+    Prefix l;
+    l.pad(comm, 16, true);
+    l.put("-");
+    l.number(pid, 7, false);
+    l.put(" [");
+    l.number(cpu, 3, true, '0');
+    l.put("] ");
+    l.put(flags);
+    l.put(" ");
+    l.number(t / 1'000'000'000, 5, true);
+    l.put(".");
+    l.number((t % 1'000'000'000) / 1000, 6, true, '0');
+    l.put(": ");
+    l.put(name);
+    l.put(": ");
+    l.flush(out);
+}
+
 }  // namespace
 
 void FtraceText::format(Buffer& out, const sim::TraceRecord& r, kernel::Kernel& k) {
@@ -68,9 +123,7 @@ void FtraceText::format(Buffer& out, const sim::TraceRecord& r, kernel::Kernel& 
 
     auto it = std::back_inserter(out);
     const char* comm = r.pid == 0 ? "<idle>" : r.comm;
-    fmt::format_to(it, FMT_COMPILE("{:>16}-{:<7} [{:03}] {} {:5}.{:06}: {}: "), str(comm), r.pid, r.cpu < 0 ? 0 : r.cpu,
-                   flags, r.time / 1'000'000'000, (r.time % 1'000'000'000) / 1000,
-                   kernel::trace::name(static_cast<Ev>(r.kind)));
+    prefix(out, str(comm), r.pid, r.cpu < 0 ? 0 : r.cpu, flags, r.time, kernel::trace::name(static_cast<Ev>(r.kind)));
     kernel::Symbols& sym = k.symbols();
     auto p = [&](const void* ptr) { return sym.hashed(ptr); };
     switch (static_cast<Ev>(r.kind)) {
