@@ -12,6 +12,7 @@
 #include <linux/ioport.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <memory>
@@ -95,6 +96,16 @@ public:
     virtual std::string inject(const std::string& what, const std::string& arg) {
         (void)arg;
         return "device " + instance_ + " takes no input '" + what + "'";
+    }
+    // The count an inject() of `what` takes (`of`: "frames", "events"): `arg`, or 1 when
+    // empty. Sets `n` and returns "", or returns the complaint.
+    static std::string inject_count(const std::string& what, const char* of, const std::string& arg, std::int64_t& n) {
+        n = 1;
+        if (arg.empty()) return "";
+        char* end = nullptr;
+        n = std::strtoll(arg.c_str(), &end, 10);
+        if (*end == 0 && n >= 1 && n <= 1'000'000) return "";
+        return what + " takes a count of " + of + " (1 to 1000000), not '" + arg + "'";
     }
     // An MSI-capable device's message slot (its MSI capability), or nullptr; the machine
     // gives it an interrupt and the kernel programs it. msi_written() follows each write.

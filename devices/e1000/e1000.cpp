@@ -270,12 +270,7 @@ void E1000::burst_due() {
 std::string E1000::inject(const std::string& what, const std::string& arg) {
     if (what != "frames") return Device::inject(what, arg);
     std::int64_t n = 1;
-    if (!arg.empty()) {
-        char* end = nullptr;
-        n = std::strtoll(arg.c_str(), &end, 10);
-        if (*end != 0 || n < 1 || n > 1'000'000)
-            return "frames takes a count of frames (1 to 1000000), not '" + arg + "'";
-    }
+    if (std::string err = inject_count(what, "frames", arg, n); !err.empty()) return err;
     injected_ += n;
     if (!inject_ev_.scheduled()) bus_.engine().schedule(inject_ev_, bus_.now());
     return "";

@@ -87,11 +87,7 @@ void Irqgen::next_event() {
 std::string Irqgen::inject(const std::string& what, const std::string& arg) {
     if (what != "irq") return Device::inject(what, arg);
     std::int64_t n = 1;
-    if (!arg.empty()) {
-        char* end = nullptr;
-        n = std::strtoll(arg.c_str(), &end, 10);
-        if (*end != 0 || n < 1 || n > 1'000'000) return "irq takes a count of events (1 to 1000000), not '" + arg + "'";
-    }
+    if (std::string err = inject_count(what, "events", arg, n); !err.empty()) return err;
     injected_ += n;
     if (!inject_ev_.scheduled()) bus_.engine().schedule(inject_ev_, bus_.now());
     return "";

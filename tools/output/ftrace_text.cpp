@@ -61,7 +61,7 @@ public:
         p_ += s.size();
     }
     void pad(std::string_view s, std::size_t width, bool left, char c = ' ') {
-        std::size_t n = std::min<std::size_t>(s.size() < width ? width - s.size() : 0, static_cast<std::size_t>(end_ - p_));
+        std::size_t n = s.size() < width ? width - s.size() : 0;
         if (left) fill(c, n);
         put(s);
         if (!left) fill(c, n);
@@ -74,6 +74,7 @@ public:
 
 private:
     void fill(char c, std::size_t n) {
+        n = std::min(n, static_cast<std::size_t>(end_ - p_));
         std::memset(p_, c, n);
         p_ += n;
     }
